@@ -1,0 +1,73 @@
+"""The one place settings are read: `PRISM_*` environment variables, validated at start-up."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or malformed; raised at start-up, never at request time."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(f"PRISM_{name}")
+    return value if value not in (None, "") else default
+
+
+def _int(name: str, default: int) -> int:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"PRISM_{name} must be an integer, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Process-wide configuration; build it with `Settings.from_env()`."""
+
+    database_url: str | None = None
+    data_dir: Path = field(default_factory=lambda: Path(".prism"))
+    env: str = "dev"
+    oidc_issuer: str | None = None
+    oidc_audience: str = "prism"
+    oidc_jwks_url: str | None = None
+    redis_url: str | None = None
+    db_pool_size: int = 10
+    statement_timeout_ms: int = 5000
+
+    @property
+    def is_dev(self) -> bool:
+        return self.env == "dev"
+
+    @property
+    def uses_dev_signing(self) -> bool:
+        """With no issuer configured (dev only), Prism signs its own tokens."""
+        return self.oidc_issuer is None
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        env = _env("ENV", "dev") or "dev"
+        if env not in ("dev", "prod"):
+            raise SettingsError(f"PRISM_ENV must be 'dev' or 'prod', got {env!r}")
+        issuer = _env("OIDC_ISSUER")
+        jwks = _env("OIDC_JWKS_URL")
+        if env == "prod" and issuer is None:
+            raise SettingsError("PRISM_OIDC_ISSUER is required when PRISM_ENV=prod")
+        if issuer is not None and jwks is None:
+            raise SettingsError("PRISM_OIDC_JWKS_URL is required when PRISM_OIDC_ISSUER is set")
+        return cls(
+            database_url=_env("DATABASE_URL"),
+            data_dir=Path(_env("DATA_DIR", ".prism") or ".prism"),
+            env=env,
+            oidc_issuer=issuer,
+            oidc_audience=_env("OIDC_AUDIENCE", "prism") or "prism",
+            oidc_jwks_url=jwks,
+            redis_url=_env("REDIS_URL"),
+            db_pool_size=_int("DB_POOL_SIZE", 10),
+            statement_timeout_ms=_int("STATEMENT_TIMEOUT_MS", 5000),
+        )
