@@ -1,0 +1,202 @@
+"""Row scopes: the policy's scope names compiled into SQL predicates over the viewer.
+
+`RowScope` values are made only here (`scope_for`), and every read path in `persistence` takes
+one and puts its predicate in the WHERE clause, so pagination, counts and aggregates only ever
+see rows of the viewer's slice. A scope never filters rows in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Table, and_, exists, false, or_, select, true
+
+from authz.viewer import Viewer
+from persistence import models as m
+
+Predicate = ColumnElement[bool]
+
+
+@dataclass(frozen=True, slots=True)
+class RowScope:
+    """The rows of one type a viewer may touch for one action, as a SQL predicate."""
+
+    type_name: str
+    name: str
+    predicate: Predicate
+
+    @property
+    def is_empty(self) -> bool:
+        return self.name == "none"
+
+
+def _team(viewer: Viewer) -> ColumnElement[bool]:
+    user = m.User.__table__
+    return (
+        select(user.c.id)
+        .where(or_(user.c.id == viewer.user_id, user.c.manager_id == viewer.user_id))
+        .scalar_subquery()
+    )
+
+
+def _partner_is(column: ColumnElement[int | None], viewer: Viewer) -> Predicate:
+    return column == viewer.partner_id if viewer.partner_id is not None else false()
+
+
+def _customer_ids(viewer: Viewer, scope_name: str) -> ColumnElement[bool]:
+    customer = m.Customer.__table__
+    return select(customer.c.id).where(_customer_predicate(viewer, scope_name)).scalar_subquery()
+
+
+def _customer_predicate(viewer: Viewer, scope_name: str) -> Predicate:
+    c = m.Customer.__table__.c
+    ticket = m.Ticket.__table__
+    match scope_name:
+        case "all":
+            return true()
+        case "own":
+            return c.owner_id == viewer.user_id
+        case "team":
+            return c.owner_id.in_(_team(viewer))
+        case "partner":
+            return _partner_is(c.partner_id, viewer)
+        case "assigned":
+            return exists().where(
+                ticket.c.customer_id == c.id, ticket.c.assignee_id == viewer.user_id
+            )
+        case _:
+            return false()
+
+
+ScopeBuilder = Callable[[Viewer, str, Callable[[str], str]], Predicate]
+
+
+def _via_customer(table: Table) -> ScopeBuilder:
+    """Child rows of customers the viewer can see (`customer`), or everything (`all`)."""
+
+    def build(viewer: Viewer, scope_name: str, scope_of: Callable[[str], str]) -> Predicate:
+        if scope_name == "all":
+            return true()
+        if scope_name in ("customer", "customer_external"):
+            predicate = table.c.customer_id.in_(_customer_ids(viewer, scope_of("Customer")))
+            if scope_name == "customer_external" and "is_internal" in table.c:
+                return and_(predicate, table.c.is_internal.is_(False))
+            return predicate
+        return _common(table, viewer, scope_name)
+
+    return build
+
+
+def _common(table: Table, viewer: Viewer, scope_name: str) -> Predicate:
+    """Scopes whose meaning follows from a column the table has (owner, assignee, partner)."""
+    c = table.c
+    person = next((c[n] for n in ("owner_id", "assignee_id", "technician_id") if n in c), None)
+    ticket = m.Ticket.__table__
+    match scope_name:
+        case "all":
+            return true()
+        case "own" if person is not None:
+            return person == viewer.user_id
+        case "team" if person is not None:
+            return person.in_(_team(viewer))
+        case "partner" if "partner_id" in c:
+            return _partner_is(c.partner_id, viewer)
+        case "assigned" if "assignee_id" in c and table is ticket:
+            return c.assignee_id == viewer.user_id
+        case "assigned" if "ticket_id" in c:
+            mine = select(ticket.c.id).where(ticket.c.assignee_id == viewer.user_id)
+            return c.ticket_id.in_(mine.scalar_subquery())
+        case _:
+            return false()
+
+
+def _plain(table: Table) -> ScopeBuilder:
+    def build(viewer: Viewer, scope_name: str, scope_of: Callable[[str], str]) -> Predicate:
+        return _common(table, viewer, scope_name)
+
+    return build
+
+
+def _customer(viewer: Viewer, scope_name: str, scope_of: Callable[[str], str]) -> Predicate:
+    return _customer_predicate(viewer, scope_name)
+
+
+def _ticket_field_of_mine(column_name: str) -> ScopeBuilder:
+    """Assets and contacts a technician needs: those named on tickets assigned to them."""
+    table = {"asset_id": m.Asset.__table__, "contact_id": m.Contact.__table__}[column_name]
+    via_customer = _via_customer(table)
+
+    def build(viewer: Viewer, scope_name: str, scope_of: Callable[[str], str]) -> Predicate:
+        if scope_name == "assigned":
+            ticket = m.Ticket.__table__
+            mine = select(ticket.c[column_name]).where(ticket.c.assignee_id == viewer.user_id)
+            return table.c.id.in_(mine.scalar_subquery())
+        return via_customer(viewer, scope_name, scope_of)
+
+    return build
+
+
+def _partner(viewer: Viewer, scope_name: str, scope_of: Callable[[str], str]) -> Predicate:
+    c = m.Partner.__table__.c
+    if scope_name in ("partner", "own"):
+        return _partner_is(c.id, viewer)
+    return true() if scope_name == "all" else false()
+
+
+def _user(viewer: Viewer, scope_name: str, scope_of: Callable[[str], str]) -> Predicate:
+    c = m.User.__table__.c
+    match scope_name:
+        case "all":
+            return true()
+        case "own":
+            return c.id == viewer.user_id
+        case "team":
+            return c.id.in_(_team(viewer))
+        case "partner":
+            return or_(c.id == viewer.user_id, _partner_is(c.partner_id, viewer))
+        case _:
+            return false()
+
+
+def _through(parent_table: Table, parent_type: str, fk: str, table: Table) -> ScopeBuilder:
+    """Rows that belong to a parent row the viewer may see (stage changes of visible deals)."""
+
+    def build(viewer: Viewer, scope_name: str, scope_of: Callable[[str], str]) -> Predicate:
+        if scope_name == "all":
+            return true()
+        parent = BUILDERS[parent_type](viewer, scope_name, scope_of)
+        ids = select(parent_table.c.id).where(parent).scalar_subquery()
+        return table.c[fk].in_(ids)
+
+    return build
+
+
+BUILDERS: dict[str, ScopeBuilder] = {
+    "Customer": _customer,
+    "Contact": _ticket_field_of_mine("contact_id"),
+    "Asset": _ticket_field_of_mine("asset_id"),
+    "Contract": _via_customer(m.Contract.__table__),
+    "Interaction": _via_customer(m.Interaction.__table__),
+    "Ticket": _via_customer(m.Ticket.__table__),
+    "TicketEvent": _via_customer(m.TicketEvent.__table__),
+    "ServiceVisit": _via_customer(m.ServiceVisit.__table__),
+    "SurveyResponse": _via_customer(m.SurveyResponse.__table__),
+    "Lead": _plain(m.Lead.__table__),
+    "Opportunity": _plain(m.Opportunity.__table__),
+    "Task": _plain(m.Task.__table__),
+    "Partner": _partner,
+    "User": _user,
+}
+BUILDERS["OpportunityStageChange"] = _through(
+    m.Opportunity.__table__, "Opportunity", "opportunity_id", m.OpportunityStageChange.__table__
+)
+
+
+def compile_scope(
+    viewer: Viewer, type_name: str, scope_name: str, scope_of: Callable[[str], str]
+) -> RowScope:
+    """Turn the policy's scope name for `type_name` into a predicate; unknown names deny."""
+    builder = BUILDERS.get(type_name)
+    predicate = builder(viewer, scope_name, scope_of) if builder else false()
+    return RowScope(type_name=type_name, name=scope_name, predicate=predicate)

@@ -1,0 +1,138 @@
+"""DataLoaders, created per request: one batched, scoped statement per shape, never per row."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from aiodataloader import DataLoader
+from sqlalchemy import Row, func, select
+
+from authz.access import Access
+from persistence import models as m
+from persistence import reads, timeline
+from persistence.listing import SPECS
+from persistence.pagination import Direction, Page, PageArgs
+from persistence.session import Database
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def freeze(filters: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """A hashable form of filter values, so equal arguments share one loader."""
+    return tuple(
+        sorted(
+            (k, tuple(v) if isinstance(v, list) else v) for k, v in filters.items() if v is not None
+        )
+    )
+
+
+class Loaders:
+    def __init__(self, db: Database, access: Access) -> None:
+        self.db = db
+        self.access = access
+        self._loaders: dict[Hashable, DataLoader[Any, Any]] = {}
+
+    def _get(
+        self,
+        key: Hashable,
+        batch: Callable[[Sequence[K]], Awaitable[Mapping[K, V]]],
+        default: Any = None,
+    ) -> DataLoader[K, V]:
+        loader = self._loaders.get(key)
+        if loader is None:
+
+            async def load_many(keys: list[K]) -> list[V]:
+                found = await batch(keys)
+                return [found.get(k, default) for k in keys]
+
+            loader = DataLoader(load_many, max_batch_size=1000)
+            self._loaders[key] = loader
+        return loader
+
+    def node(self, type_name: str) -> DataLoader[int, Row[Any] | None]:
+        """`<Type>ById`: rows of the viewer's slice; ids outside it load as None."""
+
+        async def batch(ids: Sequence[int]) -> Mapping[int, Row[Any]]:
+            async with self.db.connection() as conn:
+                return await reads.by_ids(conn, SPECS[type_name], self.access.read(type_name), ids)
+
+        return self._get(("node", type_name), batch)
+
+    def children(
+        self,
+        type_name: str,
+        parent_column: str,
+        filters: Mapping[str, Any],
+        order: tuple[str | None, Direction | None],
+        args: PageArgs,
+    ) -> DataLoader[int, Page]:
+        """`<Type>PageBy<Parent>`: one page of children per parent id."""
+
+        async def batch(parent_ids: Sequence[int]) -> Mapping[int, Page]:
+            async with self.db.connection() as conn:
+                return await reads.child_pages(
+                    conn,
+                    SPECS[type_name],
+                    self.access.read(type_name),
+                    parent_column,
+                    parent_ids,
+                    filters,
+                    order,
+                    args,
+                )
+
+        return self._get(
+            ("children", type_name, parent_column, freeze(filters), order, args), batch
+        )
+
+    def child_count(
+        self, type_name: str, parent_column: str, filters: Mapping[str, Any]
+    ) -> DataLoader[int, int]:
+        async def batch(parent_ids: Sequence[int]) -> Mapping[int, int]:
+            async with self.db.connection() as conn:
+                return await reads.child_counts(
+                    conn,
+                    SPECS[type_name],
+                    self.access.read(type_name),
+                    parent_column,
+                    parent_ids,
+                    filters,
+                )
+
+        return self._get(("count", type_name, parent_column, freeze(filters)), batch, 0)
+
+    def timeline(self, args: PageArgs) -> DataLoader[int, Page]:
+        async def batch(customer_ids: Sequence[int]) -> Mapping[int, Page]:
+            async with self.db.connection() as conn:
+                return await timeline.pages(conn, self.access, customer_ids, args)
+
+        return self._get(("timeline", args), batch)
+
+    def lifetime_value(self) -> DataLoader[int, Decimal]:
+        """Sum of won deals per customer, over the opportunities the viewer may see."""
+
+        async def batch(customer_ids: Sequence[int]) -> Mapping[int, Decimal]:
+            o = m.Opportunity.__table__.c
+            stmt = (
+                select(o.customer_id, func.sum(o.amount))
+                .where(
+                    o.customer_id.in_(list(customer_ids)),
+                    o.stage == "CLOSED_WON",
+                    self.access.read("Opportunity").predicate,
+                )
+                .group_by(o.customer_id)
+            )
+            async with self.db.connection() as conn:
+                return {cid: total for cid, total in (await conn.execute(stmt)).all()}
+
+        return self._get(("lifetime_value",), batch, Decimal("0"))
+
+    def timeline_count(self) -> DataLoader[int, int]:
+        async def batch(customer_ids: Sequence[int]) -> Mapping[int, int]:
+            async with self.db.connection() as conn:
+                return await timeline.counts(conn, self.access, customer_ids)
+
+        return self._get(("timeline_count",), batch, 0)

@@ -1,0 +1,30 @@
+"""Connections for one request: pooled ones for reads, or one shared transaction for writes.
+
+Sibling GraphQL fields resolve concurrently, so read batches each take their own pooled
+connection. A mutation request instead runs in one transaction (all or nothing, idempotency
+record included); its reads must see its own writes, so they share that connection, serialised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+
+class Database:
+    def __init__(self, engine: AsyncEngine, shared: AsyncConnection | None = None) -> None:
+        self.engine = engine
+        self.shared = shared
+        self._lock = asyncio.Lock()
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[AsyncConnection]:
+        if self.shared is not None:
+            async with self._lock:
+                yield self.shared
+        else:
+            async with self.engine.connect() as conn:
+                yield conn

@@ -1,0 +1,10 @@
+"""ASGI entry for `uvicorn prism.asgi:app` and for `prism serve --workers N`."""
+
+from __future__ import annotations
+
+from prism.app import create_app
+from prism.embedded import database_url
+from prism.settings import Settings
+
+settings = Settings.from_env()
+app = create_app(settings, database_url(settings.database_url, settings.data_dir))

@@ -1,0 +1,184 @@
+"""`prism`: serve, migrate, seed, users, tokens, per-role schemas and policies."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from prism.settings import Settings, SettingsError
+
+
+def _url(settings: Settings) -> str:
+    from prism.embedded import database_url
+
+    return database_url(settings.database_url, settings.data_dir)
+
+
+def _migrate(url: str) -> None:
+    from persistence.migrate import upgrade
+
+    upgrade(url)
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> None:
+    _migrate(_url(settings))
+    print("database migrated")
+
+
+def cmd_seed(args: argparse.Namespace, settings: Settings) -> None:
+    from persistence.seed import seed
+
+    url = _url(settings)
+    _migrate(url)
+    counts = asyncio.run(seed(url, args.size, args.seed))
+    print(", ".join(f"{table} {n}" for table, n in counts.items()))
+
+
+async def _demo_needed(url: str) -> bool:
+    from sqlalchemy import text
+
+    from persistence.db import make_engine
+
+    engine = make_engine(url, pool_size=1)
+    try:
+        async with engine.connect() as conn:
+            return not (await conn.execute(text("SELECT EXISTS (SELECT 1 FROM app_user)"))).scalar()
+    finally:
+        await engine.dispose()
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
+    import uvicorn
+
+    from persistence.seed import seed
+
+    url = _url(settings)
+    _migrate(url)
+    if settings.database_url is None and asyncio.run(_demo_needed(url)):
+        print("first start: seeding the demo world …", flush=True)
+        asyncio.run(seed(url, "demo", 1))
+    os.environ["PRISM_DATABASE_URL"] = url
+    _banner(args, settings)
+    uvicorn.run(
+        "prism.asgi:app", host=args.host, port=args.port, workers=args.workers, log_level="info"
+    )
+
+
+def _banner(args: argparse.Namespace, settings: Settings) -> None:
+    print(f"\nPrism is up: GraphiQL at http://{args.host}:{args.port}/graphql")
+    if not settings.uses_dev_signing:
+        print(f"tokens come from {settings.oidc_issuer}")
+        return
+    from authz.devkeys import issue_dev_token, load_or_create_dev_key
+    from persistence.seed.personas import DEMO_PERSONAS
+
+    key = load_or_create_dev_key(settings.data_dir)
+    print("demo tokens (12 h), send as `Authorization: Bearer <token>`:")
+    for role, sub in DEMO_PERSONAS.items():
+        token = issue_dev_token(key, sub, settings.oidc_audience)
+        print(f"  {role.value:<14} {sub:<16} {token}")
+    print(flush=True)
+
+
+def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
+    if not settings.uses_dev_signing:
+        raise SystemExit("prism token works only with the dev signing key (no PRISM_OIDC_ISSUER)")
+    from authz.devkeys import issue_dev_token, load_or_create_dev_key
+
+    print(
+        issue_dev_token(load_or_create_dev_key(settings.data_dir), args.sub, settings.oidc_audience)
+    )
+
+
+def cmd_users_add(args: argparse.Namespace, settings: Settings) -> None:
+    from domain import users
+
+    url = _url(settings)
+    _migrate(url)
+    user = asyncio.run(
+        users.add_user_cli(url, sub=args.sub, role=args.role, name=args.name, partner=args.partner)
+    )
+    print(f"user {user} added")
+
+
+def cmd_schema(args: argparse.Namespace, settings: Settings) -> None:
+    from authz.policy import default_lines, parse_csv
+    from domain.enums import Role
+    from prism.schemas import SchemaRegistry
+
+    registry = SchemaRegistry()
+    lines = parse_csv(Path(args.policy).read_text()) if args.policy else default_lines()
+    registry.load(lines)
+    print(registry.sdl(Role(args.role)), end="")
+
+
+def cmd_policy(args: argparse.Namespace, settings: Settings) -> None:
+    from prism import policy_cli
+
+    policy_cli.run(args, _url(settings))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="prism", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the API (embedded PostgreSQL + demo data by default)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(func=cmd_serve)
+
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+
+    seed = sub.add_parser("seed", help="load the demo or benchmark world")
+    seed.add_argument("--size", choices=["demo", "bench"], default="demo")
+    seed.add_argument("--seed", type=int, default=1)
+    seed.set_defaults(func=cmd_seed)
+
+    users = sub.add_parser("users", help="manage users").add_subparsers(
+        dest="action", required=True
+    )
+    add = users.add_parser("add", help="create a user")
+    add.add_argument("--sub", required=True, help="the token subject (User.externalId)")
+    add.add_argument("--role", required=True)
+    add.add_argument("--name", required=True)
+    add.add_argument("--partner", help="partner company name (PARTNER_USER, TECHNICIAN)")
+    add.set_defaults(func=cmd_users_add)
+
+    token = sub.add_parser("token", help="sign a dev token for a user")
+    token.add_argument("--sub", required=True)
+    token.set_defaults(func=cmd_token)
+
+    schema = sub.add_parser("schema", help="print a role's SDL")
+    schema.add_argument("--role", default="ADMIN")
+    schema.add_argument("--policy", help="policy CSV file instead of the default policy")
+    schema.set_defaults(func=cmd_schema)
+
+    policy = sub.add_parser("policy", help="export, import or explain the access policy")
+    actions = policy.add_subparsers(dest="action", required=True)
+    actions.add_parser("export", help="print the stored policy as CSV")
+    imp = actions.add_parser("import", help="replace the stored policy with a CSV file")
+    imp.add_argument("file")
+    explain = actions.add_parser("explain", help="print a role's slice")
+    explain.add_argument("--role", required=True)
+    explain.add_argument("--type", dest="type_name")
+    policy.set_defaults(func=cmd_policy)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        raise SystemExit(f"prism: {exc}") from None
+    func: Callable[[argparse.Namespace, Settings], Any] = args.func
+    try:
+        func(args, settings)
+    except KeyboardInterrupt:
+        sys.exit(130)

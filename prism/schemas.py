@@ -1,0 +1,47 @@
+"""The compiled policy and the per-role schemas, rebuilt together whenever the policy changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import strawberry
+from graphql import GraphQLSchema, print_schema
+
+from authz.policy import RolePolicy, compile_policies
+from domain.enums import Role
+from schema.build import build_full_schema
+from schema.catalogue import field_catalogue
+from schema.roles import role_schema
+
+
+@dataclass(frozen=True)
+class RoleSlice:
+    """What one role gets: its compiled policy and its own GraphQL schema."""
+
+    policy: RolePolicy
+    schema: GraphQLSchema
+
+
+class SchemaRegistry:
+    """Holds the current slices; `load` swaps them atomically, so requests never see a mix."""
+
+    def __init__(self) -> None:
+        self.full: strawberry.Schema = build_full_schema()
+        self.catalogue = field_catalogue(self.full._schema)
+        self._slices: dict[Role, RoleSlice] = {}
+
+    def load(self, lines: list[list[str]]) -> None:
+        policies = compile_policies(lines, self.catalogue)
+        self._slices = {
+            role: RoleSlice(
+                policy=policy,
+                schema=role_schema(self.full._schema, policy.hidden_types, policy.hidden_fields),
+            )
+            for role, policy in policies.items()
+        }
+
+    def slice(self, role: Role) -> RoleSlice:
+        return self._slices[role]
+
+    def sdl(self, role: Role) -> str:
+        return print_schema(self.slice(role).schema)

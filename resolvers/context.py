@@ -1,0 +1,25 @@
+"""What every resolver can reach for the current request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from authz.access import Access
+from authz.viewer import Viewer
+from persistence.loaders import Loaders
+from persistence.session import Database
+
+
+@dataclass
+class RequestContext:
+    viewer: Viewer
+    access: Access
+    db: Database
+    loaders: Loaders
+    request_id: str
+
+
+def context_of(info: Any) -> RequestContext:
+    ctx: RequestContext = info.context
+    return ctx

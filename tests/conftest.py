@@ -1,0 +1,159 @@
+"""One migrated PostgreSQL database per test run; every test starts from empty tables.
+
+The server is the one at 127.0.0.1:5432 when it answers (CI starts it), else the embedded
+pgserver. No database means the tests fail: nothing here skips.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from sqlalchemy import event, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from authz.devkeys import issue_dev_token, load_or_create_dev_key
+from persistence.db import make_engine
+from persistence.migrate import upgrade
+from persistence.models import TABLES_IN_DELETE_ORDER
+from prism.app import create_app, load_policy
+from prism.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _server_dsn() -> str:
+    configured = os.environ.get("PRISM_TEST_SERVER_URL")
+    if configured:
+        return configured
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        if sock.connect_ex(("127.0.0.1", 5432)) == 0:
+            return "postgresql://postgres@127.0.0.1:5432/postgres"
+    from prism.embedded import embedded_url
+
+    url = embedded_url(ROOT / ".prism-test")
+    return url.replace("postgresql+asyncpg://", "postgresql://").replace("/prism?", "/postgres?")
+
+
+def _with_database(dsn: str, name: str) -> str:
+    head, _, tail = dsn.partition("?")
+    base = head.rsplit("/", 1)[0]
+    return f"{base}/{name}" + (f"?{tail}" if tail else "")
+
+
+async def _admin(dsn: str, sql: str) -> None:
+    url, _, query = dsn.partition("?")
+    kwargs = {"host": query.removeprefix("host=")} if query.startswith("host=") else {}
+    conn = await asyncpg.connect(url, **kwargs)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    server = _server_dsn()
+    name = f"prism_test_{uuid.uuid4().hex[:10]}"
+    asyncio.run(_admin(server, f"CREATE DATABASE {name}"))
+    url = _with_database(server, name)
+    upgrade(url)
+    yield url
+    asyncio.run(_admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(data_dir=tmp_path_factory.mktemp("prism-data"), env="dev")
+
+
+@pytest.fixture(scope="session")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = make_engine(database_url, pool_size=5)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+async def _empty_tables(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    """Tests that touch the database start from empty tables (the policy table keeps its rows)."""
+    yield
+    if "engine" not in request.fixturenames and "api" not in request.fixturenames:
+        return
+    engine: AsyncEngine = request.getfixturevalue("engine")
+    tables = ", ".join(t for t in TABLES_IN_DELETE_ORDER if t != "casbin_rule")
+    async with engine.begin() as conn:
+        await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+class Api:
+    """Posts GraphQL through the ASGI app, with a real signed token for a user."""
+
+    def __init__(self, client: httpx.AsyncClient, settings: Settings, app_engine: AsyncEngine):
+        self.client = client
+        self.settings = settings
+        self.engine = app_engine
+        self._key = load_or_create_dev_key(settings.data_dir)
+        self.statements = 0
+
+        def count(*_: object) -> None:
+            self.statements += 1
+
+        event.listen(app_engine.sync_engine, "before_cursor_execute", count)
+
+    def token(self, sub: str) -> str:
+        return issue_dev_token(self._key, sub, self.settings.oidc_audience)
+
+    async def post(
+        self,
+        query: str,
+        variables: dict[str, object] | None = None,
+        *,
+        sub: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        all_headers = dict(headers or {})
+        if sub is not None:
+            all_headers["authorization"] = f"Bearer {self.token(sub)}"
+        body = {"query": query, "variables": variables}
+        return await self.client.post("/graphql", json=body, headers=all_headers)
+
+    async def query(
+        self,
+        query: str,
+        variables: dict[str, object] | None = None,
+        *,
+        sub: str,
+        headers: dict[str, str] | None = None,
+    ) -> dict[str, object]:
+        response = await self.post(query, variables, sub=sub, headers=headers)
+        return dict(response.json())
+
+
+@pytest.fixture(scope="session")
+async def app_and_engine(
+    database_url: str, settings: Settings
+) -> AsyncIterator[tuple[object, AsyncEngine]]:
+    app = create_app(settings, database_url)
+    state = app.state.prism
+    await load_policy(state)
+    yield app, state.engine
+    await state.engine.dispose()
+
+
+@pytest.fixture
+async def api(
+    app_and_engine: tuple[object, AsyncEngine], settings: Settings, engine: AsyncEngine
+) -> AsyncIterator[Api]:
+    app, app_engine = app_and_engine
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://prism.test") as client:
+        yield Api(client, settings, app_engine)
