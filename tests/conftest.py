@@ -82,32 +82,45 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     await engine.dispose()
 
 
-@pytest.fixture(autouse=True)
-async def _empty_tables(request: pytest.FixtureRequest) -> AsyncIterator[None]:
-    """Tests that touch the database start from empty tables (the policy table keeps its rows)."""
-    yield
-    if "engine" not in request.fixturenames and "api" not in request.fixturenames:
-        return
-    engine: AsyncEngine = request.getfixturevalue("engine")
+async def truncate_all(engine: AsyncEngine) -> None:
+    """Empty every table but the policy, so each test starts from nothing."""
     tables = ", ".join(t for t in TABLES_IN_DELETE_ORDER if t != "casbin_rule")
     async with engine.begin() as conn:
         await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 
+@pytest.fixture
+async def db(engine: AsyncEngine) -> AsyncIterator[AsyncEngine]:
+    """The test database, emptied after the test."""
+    yield engine
+    await truncate_all(engine)
+
+
+class StatementCounter:
+    """Counts SQL statements the app sends, to prove a query's cost depends on its shape."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, *_: object) -> None:
+        self.count += 1
+
+
 class Api:
     """Posts GraphQL through the ASGI app, with a real signed token for a user."""
 
-    def __init__(self, client: httpx.AsyncClient, settings: Settings, app_engine: AsyncEngine):
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        settings: Settings,
+        engine: AsyncEngine,
+        counter: StatementCounter,
+    ) -> None:
         self.client = client
         self.settings = settings
-        self.engine = app_engine
+        self.engine = engine
+        self.counter = counter
         self._key = load_or_create_dev_key(settings.data_dir)
-        self.statements = 0
-
-        def count(*_: object) -> None:
-            self.statements += 1
-
-        event.listen(app_engine.sync_engine, "before_cursor_execute", count)
 
     def token(self, sub: str) -> str:
         return issue_dev_token(self._key, sub, self.settings.oidc_audience)
@@ -149,11 +162,21 @@ async def app_and_engine(
     await state.engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def statement_counter(app_and_engine: tuple[object, AsyncEngine]) -> StatementCounter:
+    counter = StatementCounter()
+    event.listen(app_and_engine[1].sync_engine, "before_cursor_execute", counter)
+    return counter
+
+
 @pytest.fixture
 async def api(
-    app_and_engine: tuple[object, AsyncEngine], settings: Settings, engine: AsyncEngine
+    app_and_engine: tuple[object, AsyncEngine],
+    settings: Settings,
+    db: AsyncEngine,
+    statement_counter: StatementCounter,
 ) -> AsyncIterator[Api]:
-    app, app_engine = app_and_engine
+    app, _ = app_and_engine
     transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
     async with httpx.AsyncClient(transport=transport, base_url="http://prism.test") as client:
-        yield Api(client, settings, app_engine)
+        yield Api(client, settings, db, statement_counter)

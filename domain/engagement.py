@@ -1,0 +1,35 @@
+"""Touchpoints on every channel, logged onto the customer's timeline."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from domain.enums import Role
+from domain.errors import Refused, bad_input
+from domain.fields import clean, require, text
+from domain.ports import Store
+
+INTERACTION_RULES = {"summary": text(5000)}
+
+
+async def log_interaction(store: Store, values: dict[str, Any]) -> int:
+    """Log a touchpoint about a customer (or a lead); partners cannot log internal notes."""
+    require(values, "channel", "direction", "summary")
+    data = clean(values, INTERACTION_RULES)
+    if data.get("customer_id") is None and data.get("lead_id") is None:
+        raise Refused(bad_input("customerId", "give customerId or leadId"))
+    if data.get("customer_id") is not None:
+        await store.check_parent(
+            "Interaction", "log", "Customer", data["customer_id"], "customerId"
+        )
+    if data.get("lead_id") is not None:
+        await store.exists("Lead", data["lead_id"], "leadId")
+    if data.get("contact_id") is not None:
+        await store.exists("Contact", data["contact_id"], "contactId")
+    if store.actor.role is Role.PARTNER_USER:
+        data["is_internal"] = False
+    data.setdefault("occurred_at", None)
+    data["occurred_at"] = data["occurred_at"] or datetime.now(UTC)
+    data["actor_id"] = store.actor.user_id
+    return await store.insert("Interaction", {k: v for k, v in data.items() if v is not None})

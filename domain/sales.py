@@ -1,0 +1,179 @@
+"""Leads and deals: qualification, conversion, stages and partner deal registration."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from domain.enums import LeadStatus, OpportunityStage, RegistrationStatus, Role
+from domain.errors import Refused, bad_input, forbidden
+from domain.fields import clean, int_range, money, optional_text, percent, require, text
+from domain.ports import Store
+
+LEAD_RULES = {
+    "company_name": text(200),
+    "contact_name": optional_text(200),
+    "industry": optional_text(100),
+    "score": int_range(0, 100),
+}
+OPPORTUNITY_RULES = {
+    "name": text(200),
+    "amount": money,
+    "probability": int_range(0, 100),
+    "margin_percent": percent,
+}
+#: A new lead must be first contacted within this time (lead assignment SLA).
+FIRST_CONTACT_SLA = timedelta(hours=4)
+#: Default win probability per stage, used when the client gives none.
+STAGE_PROBABILITY = {
+    OpportunityStage.QUALIFICATION: 10,
+    OpportunityStage.NEEDS_ANALYSIS: 25,
+    OpportunityStage.PROPOSAL: 50,
+    OpportunityStage.NEGOTIATION: 75,
+    OpportunityStage.CLOSED_WON: 100,
+    OpportunityStage.CLOSED_LOST: 0,
+}
+
+
+def _present(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+async def create_lead(store: Store, values: dict[str, Any]) -> int:
+    require(values, "company_name", "source")
+    data = clean(values, LEAD_RULES)
+    if not store.may("Lead", "create"):
+        raise forbidden("Your role may not create leads")
+    actor = store.actor
+    if actor.role is Role.PARTNER_USER:
+        data["partner_id"] = actor.partner_id
+    elif data.get("partner_id") is not None:
+        await store.exists("Partner", data["partner_id"], "partnerId")
+    if data.get("assignee_id") is not None:
+        await store.user_role(data["assignee_id"], "assigneeId")
+        data["status"] = LeadStatus.ASSIGNED
+    data["first_contact_due_at"] = datetime.now(UTC) + FIRST_CONTACT_SLA
+    return await store.insert("Lead", _present(data))
+
+
+async def convert_lead(store: Store, lead_id: int, owner_id: int | None) -> tuple[int, int]:
+    """Turn a qualified lead into a customer (and its primary contact); returns both ids."""
+    lead = await store.load_for("Lead", "convert", lead_id, "leadId")
+    if lead["status"] in (LeadStatus.CONVERTED, LeadStatus.DISQUALIFIED):
+        raise Refused(bad_input("leadId", f"a {lead['status'].value} lead cannot be converted"))
+    if owner_id is not None:
+        await store.user_role(owner_id, "ownerId")
+    customer_id = await store.insert(
+        "Customer",
+        _present(
+            {
+                "name": lead["company_name"],
+                "industry": lead["industry"],
+                "region": lead["region"] or "EAST",
+                "owner_id": owner_id or lead["assignee_id"] or store.actor.user_id,
+                "partner_id": lead["partner_id"],
+                "status": "PROSPECT",
+                "lifecycle_stage": "CONSIDERATION",
+            }
+        ),
+    )
+    if lead["contact_name"]:
+        await store.insert(
+            "Contact",
+            _present(
+                {
+                    "customer_id": customer_id,
+                    "name": lead["contact_name"],
+                    "email": lead["email"],
+                    "phone": lead["phone"],
+                    "is_primary": True,
+                }
+            ),
+        )
+    await store.update(
+        "Lead",
+        "convert",
+        lead_id,
+        {"status": LeadStatus.CONVERTED, "converted_customer_id": customer_id},
+        None,
+    )
+    return lead_id, customer_id
+
+
+async def create_opportunity(store: Store, values: dict[str, Any]) -> int:
+    require(values, "customer_id", "name", "amount")
+    data = clean(values, OPPORTUNITY_RULES)
+    customer = await store.check_parent(
+        "Opportunity", "create", "Customer", data["customer_id"], "customerId"
+    )
+    stage = OpportunityStage(data.get("stage") or OpportunityStage.QUALIFICATION)
+    data["stage"] = stage
+    data.setdefault("probability", None)
+    data["probability"] = (
+        data["probability"] if data["probability"] is not None else STAGE_PROBABILITY[stage]
+    )
+    data["owner_id"] = data.get("owner_id") or customer["owner_id"] or store.actor.user_id
+    data["partner_id"] = data.get("partner_id") or customer["partner_id"]
+    if stage.is_closed:
+        data["closed_at"] = datetime.now(UTC)
+    opportunity_id = await store.insert("Opportunity", _present(data))
+    await _stage_changed(store, opportunity_id, data["customer_id"], None, stage)
+    return opportunity_id
+
+
+async def update_opportunity(
+    store: Store, opportunity_id: int, expected_version: int | None, values: dict[str, Any]
+) -> None:
+    current = await store.load_for("Opportunity", "update", opportunity_id, "opportunityId")
+    data = clean(_present(values), OPPORTUNITY_RULES)
+    if "owner_id" in data:
+        await store.user_role(data["owner_id"], "ownerId")
+    stage = data.get("stage")
+    if stage is not None and stage != current["stage"]:
+        stage = OpportunityStage(stage)
+        if OpportunityStage(current["stage"]).is_closed:
+            raise Refused(bad_input("stage", "a closed opportunity cannot change stage"))
+        data.setdefault("probability", STAGE_PROBABILITY[stage])
+        if stage.is_closed:
+            data["closed_at"] = datetime.now(UTC)
+    await store.update("Opportunity", "update", opportunity_id, data, expected_version)
+    if stage is not None and stage != current["stage"]:
+        await _stage_changed(store, opportunity_id, current["customer_id"], current["stage"], stage)
+
+
+async def register_deal(store: Store, values: dict[str, Any]) -> int:
+    """A partner registers a deal for one of its customers; it waits for our approval."""
+    require(values, "customer_id", "name", "amount")
+    data = clean(values, OPPORTUNITY_RULES)
+    customer = await store.check_parent(
+        "Opportunity", "register", "Customer", data["customer_id"], "customerId"
+    )
+    partner_id = store.actor.partner_id or customer["partner_id"]
+    if partner_id is None:
+        raise Refused(bad_input("customerId", "deal registration needs a partner customer"))
+    data.update(
+        partner_id=partner_id,
+        owner_id=customer["owner_id"],
+        stage=OpportunityStage.QUALIFICATION,
+        probability=STAGE_PROBABILITY[OpportunityStage.QUALIFICATION],
+        registration_status=RegistrationStatus.PENDING,
+    )
+    data.pop("margin_percent", None)
+    opportunity_id = await store.insert("Opportunity", _present(data))
+    await _stage_changed(store, opportunity_id, data["customer_id"], None, data["stage"])
+    return opportunity_id
+
+
+async def _stage_changed(
+    store: Store, opportunity_id: int, customer_id: int, before: Any, after: OpportunityStage
+) -> None:
+    await store.insert(
+        "OpportunityStageChange",
+        {
+            "opportunity_id": opportunity_id,
+            "customer_id": customer_id,
+            "from_stage": before,
+            "to_stage": after,
+            "actor_id": store.actor.user_id,
+        },
+    )
