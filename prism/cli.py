@@ -96,14 +96,11 @@ def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_users_add(args: argparse.Namespace, settings: Settings) -> None:
-    from domain import users
+    from prism.operations import add_user
 
     url = _url(settings)
     _migrate(url)
-    user = asyncio.run(
-        users.add_user_cli(url, sub=args.sub, role=args.role, name=args.name, partner=args.partner)
-    )
-    print(f"user {user} added")
+    print(f"user {asyncio.run(add_user(url, args.sub, args.role, args.name, args.partner))} added")
 
 
 def cmd_schema(args: argparse.Namespace, settings: Settings) -> None:
@@ -118,9 +115,17 @@ def cmd_schema(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_policy(args: argparse.Namespace, settings: Settings) -> None:
-    from prism import policy_cli
+    from prism import operations
 
-    policy_cli.run(args, _url(settings))
+    url = _url(settings)
+    _migrate(url)
+    if args.action == "export":
+        print(asyncio.run(operations.export_policy(url)), end="")
+    elif args.action == "import":
+        count = asyncio.run(operations.import_policy(url, Path(args.file).read_text()))
+        print(f"policy replaced: {count} lines; running servers reload within a second")
+    else:
+        print(asyncio.run(operations.explain_policy(url, args.role, args.type_name)))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -178,7 +183,12 @@ def main(argv: list[str] | None = None) -> None:
     except SettingsError as exc:
         raise SystemExit(f"prism: {exc}") from None
     func: Callable[[argparse.Namespace, Settings], Any] = args.func
+    from authz.policy import PolicyError
+    from prism.operations import OperationError
+
     try:
         func(args, settings)
+    except (OperationError, PolicyError) as exc:
+        raise SystemExit(f"prism: {exc}") from None
     except KeyboardInterrupt:
         sys.exit(130)

@@ -7,11 +7,14 @@ field that never existed. No field-level permission check runs at resolve time.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from graphql import (
+    GraphQLArgument,
     GraphQLField,
+    GraphQLInputObjectType,
     GraphQLInterfaceType,
     GraphQLList,
     GraphQLNamedType,
@@ -64,6 +67,12 @@ def role_schema(
     gone_fields = set(hidden_fields)
     rebuilt: dict[str, GraphQLNamedType] = {}
 
+    def _input_hidden(input_name: str) -> set[str]:
+        """Fields of an input that would set or filter a hidden field (`marginPercent`)."""
+        match = _INPUT_NAME.match(input_name)
+        subject = match.group(1) if match else None
+        return {f.split(".", 1)[1] for f in gone_fields if f.split(".", 1)[0] == subject}
+
     def visible(type_name: str, name: str, field: GraphQLField) -> bool:
         return (
             f"{type_name}.{name}" not in gone_fields
@@ -81,7 +90,18 @@ def role_schema(
     def fields_of(type_: GraphQLObjectType | GraphQLInterfaceType) -> Callable[[], dict[str, Any]]:
         def thunk() -> dict[str, Any]:
             return {
-                name: GraphQLField(**{**field.to_kwargs(), "type_": wrap(field.type)})
+                name: GraphQLField(
+                    **{
+                        **field.to_kwargs(),
+                        "type_": wrap(field.type),
+                        "args": {
+                            arg_name: GraphQLArgument(
+                                **{**arg.to_kwargs(), "type_": wrap(arg.type)}
+                            )
+                            for arg_name, arg in field.args.items()
+                        },
+                    }
+                )
                 for name, field in type_.fields.items()
                 if visible(type_.name, name, field)
             }
@@ -120,6 +140,13 @@ def role_schema(
                     ],
                 }
             )
+        elif isinstance(type_, GraphQLInputObjectType) and (hidden := _input_hidden(type_.name)):
+            new = GraphQLInputObjectType(
+                **{
+                    **type_.to_kwargs(),
+                    "fields": {n: f for n, f in type_.fields.items() if n not in hidden},
+                }
+            )
         else:
             new = type_
         rebuilt[type_.name] = new
@@ -142,6 +169,15 @@ def role_schema(
     )
     schema._strawberry_schema = getattr(full, "_strawberry_schema", None)  # type: ignore[attr-defined]
     return schema
+
+
+def _arg(arg: GraphQLArgument, wrap: Callable[[Any], Any]) -> GraphQLArgument:
+    return GraphQLArgument(**{**arg.to_kwargs(), "type_": wrap(arg.type)})
+
+
+#: Inputs that write or filter a type's fields: CreateCustomerInput, UpdateOpportunityInput,
+#: CustomerFilter, RegisterDealInput is about Opportunity.
+_INPUT_NAME = re.compile(r"^(?:Create|Update)?([A-Z][A-Za-z]*?)(?:Input|Filter)$")
 
 
 def _type_name(obj: Any, info: Any, abstract_type: Any) -> str:
