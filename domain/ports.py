@@ -9,15 +9,23 @@ from domain.enums import Role
 
 
 class Actor(Protocol):
-    user_id: int
-    role: Role
-    partner_id: int | None
+    """Who is acting; read-only, so a frozen viewer (or any richer object) satisfies it."""
+
+    @property
+    def user_id(self) -> int: ...
+
+    @property
+    def role(self) -> Role: ...
+
+    @property
+    def partner_id(self) -> int | None: ...
 
 
 class Store(Protocol):
     """Scoped writes for one viewer inside the request's transaction."""
 
-    actor: Actor
+    @property
+    def actor(self) -> Actor: ...
 
     def may(self, type_name: str, act: str) -> bool:
         """Whether the viewer's role may perform `act` on `type_name` at all."""

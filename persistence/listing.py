@@ -49,8 +49,9 @@ class ListSpec:
             if key == "search":
                 clauses.append(self._search(str(value)))
             elif key in _RANGE_FILTERS:
-                column, op = _RANGE_FILTERS[key]
-                clauses.append(c[column] >= value if op == ">=" else c[column] < value)
+                column_name, op = _RANGE_FILTERS[key]
+                bound = c[column_name]
+                clauses.append(bound >= value if op == ">=" else bound < value)
             else:
                 column = c[self.extra_filters.get(key, key)]
                 if isinstance(value, list | tuple | set | frozenset):
@@ -65,7 +66,7 @@ class ListSpec:
         """Substring match (华为 finds 华为技术有限公司); LIKE wildcards in the text are literal."""
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         columns = [self.table.c[n] for n in self.search]
-        clause = columns[0].ilike(pattern, escape="\\")
+        clause: ColumnElement[bool] = columns[0].ilike(pattern, escape="\\")
         for column in columns[1:]:
             clause = clause | column.ilike(pattern, escape="\\")
         return clause

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum as PyEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     BigInteger,
@@ -25,6 +25,7 @@ from sqlalchemy import (
     MetaData,
     Numeric,
     String,
+    Table,
     Text,
     UniqueConstraint,
     func,
@@ -57,6 +58,12 @@ CHANNEL = pg_enum(enums.Channel, "channel")
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+    if TYPE_CHECKING:
+        # Every model here is declared with __tablename__, so it maps a Table; SQLAlchemy types
+        # the attribute as the wider FromClause, which insert()/update() and our Table-typed
+        # helpers do not accept. Typing only: nothing changes at runtime.
+        __table__: ClassVar[Table]
 
 
 def pk() -> Mapped[int]:

@@ -10,7 +10,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum, StrEnum
 from typing import Any
@@ -21,6 +21,7 @@ from persistence.errors import BadInput
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
+MAX_CURSOR_EXPONENT = 100
 
 
 class Direction(StrEnum):
@@ -52,11 +53,8 @@ class PageArgs:
             if value is not None and not 0 <= value <= MAX_PAGE_SIZE:
                 raise BadInput(f"`{name}` must be between 0 and {MAX_PAGE_SIZE}", name)
         backward = last is not None or (first is None and before is not None)
-        size = (
-            (last if backward else first)
-            if (last if backward else first) is not None
-            else (DEFAULT_PAGE_SIZE)
-        )
+        requested = last if backward else first
+        size = requested if requested is not None else DEFAULT_PAGE_SIZE
         return cls(size=size, backward=backward, cursor=before if backward else after)
 
 
@@ -100,7 +98,7 @@ def decode_cursor(cursor: str, kinds: tuple[type, ...]) -> list[Any]:
         if not isinstance(values, list) or len(values) != len(kinds):
             raise ValueError
         return [_decode_value(v, k) for v, k in zip(values, kinds, strict=True)]
-    except (ValueError, TypeError, binascii.Error, InvalidOperation, UnicodeError):
+    except (ValueError, TypeError, OverflowError, binascii.Error, InvalidOperation, UnicodeError):
         raise BadInput(
             "Invalid cursor: pass a cursor returned by this connection", "after"
         ) from None
@@ -111,17 +109,22 @@ def _decode_value(value: Any, kind: type) -> Any:
         parsed = datetime.fromisoformat(value)
         if parsed.tzinfo is None:
             raise ValueError
-        return parsed
+        # Fails here (OverflowError) for instants near year 1, rather than in the driver.
+        return parsed.astimezone(UTC)
     if kind is date:
         return date.fromisoformat(value)
     if kind is Decimal:
-        return Decimal(value)
+        number = Decimal(value)
+        # We only issue small finite numbers; PostgreSQL would refuse a huge exponent.
+        if not number.is_finite() or abs(number.adjusted()) > MAX_CURSOR_EXPONENT:
+            raise ValueError
+        return number
     if kind is int:
         if not isinstance(value, int) or isinstance(value, bool) or abs(value) >= 2**63:
             raise ValueError
         return value
     if kind is str:
-        if not isinstance(value, str):
+        if not isinstance(value, str) or "\x00" in value:
             raise ValueError
         return value
     raise ValueError

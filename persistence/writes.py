@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from asyncpg.exceptions import (
     CheckViolationError,
@@ -76,7 +76,8 @@ class SqlStore:
         table = TABLES[type_name]
         predicate = self.access.read(type_name).predicate
         row = (await self.conn.execute(select(table).where(table.c.id == pk, predicate))).first()
-        return row._mapping if row is not None else None
+        # RowMapping also accepts Column keys; callers here index by column name only.
+        return cast(Mapping[str, Any], row._mapping) if row is not None else None
 
     async def check_parent(
         self, type_name: str, act: str, parent_type: str, parent_id: int, field: str

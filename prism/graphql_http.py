@@ -8,10 +8,11 @@ import logging
 import uuid
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from graphql import (
     DocumentNode,
+    ExecutionResult,
     GraphQLError,
     OperationDefinitionNode,
     OperationType,
@@ -191,7 +192,7 @@ class GraphQLEndpoint:
         context = RequestContext(
             viewer=viewer, access=access, db=db, loaders=Loaders(db, access), request_id=request_id
         )
-        result = execute(
+        outcome = execute(
             slice_.schema,
             document,
             context_value=context,
@@ -200,8 +201,8 @@ class GraphQLEndpoint:
             executor_class=StrawberryGraphQLCoreExecutionContext,
             hide_suggestions=True,
         )
-        if is_awaitable(result):
-            result = await result
+        # `is_awaitable` narrows only its true branch; either way what remains is the result.
+        result = cast(ExecutionResult, await outcome if is_awaitable(outcome) else outcome)
         payload: dict[str, Any] = {}
         if result.errors:
             payload["errors"] = [field_error(e, request_id) for e in result.errors]

@@ -1,38 +1,82 @@
-"""The domain's enumerations exposed as GraphQL enums (same values, same names)."""
+"""The domain's enumerations exposed as GraphQL enums (same values, same names).
+
+`strawberry.enum` registers the GraphQL definition on the class itself and returns it, so the
+names re-exported here are the domain classes: type checkers see real enum types.
+"""
 
 from __future__ import annotations
 
 import strawberry
 
-from domain import enums as d
+from domain.enums import (
+    Channel,
+    ContractStatus,
+    CustomerStatus,
+    CustomerTier,
+    Direction,
+    LeadSource,
+    LeadStatus,
+    LifecycleStage,
+    OpportunityStage,
+    PartnerKind,
+    PartnerStatus,
+    PartnerTier,
+    Region,
+    RegistrationStatus,
+    Role,
+    SurveyKind,
+    TaskStatus,
+    TicketEventKind,
+    TicketKind,
+    TicketPriority,
+    TicketStatus,
+)
 
-Region = strawberry.enum(
-    d.Region, description="Sales region: 华北 NORTH … 西北 NORTHWEST, or OVERSEAS."
-)
-Role = strawberry.enum(d.Role, description="What a user does, and so which slice they see.")
-CustomerTier = strawberry.enum(d.CustomerTier, description="Account importance.")
-LifecycleStage = strawberry.enum(
-    d.LifecycleStage, description="Where the customer is in its journey."
-)
-CustomerStatus = strawberry.enum(d.CustomerStatus, description="Commercial status of a customer.")
-LeadSource = strawberry.enum(d.LeadSource, description="Where a lead came from.")
-LeadStatus = strawberry.enum(d.LeadStatus, description="Qualification state of a lead.")
-OpportunityStage = strawberry.enum(d.OpportunityStage, description="Sales stage of a deal.")
-RegistrationStatus = strawberry.enum(
-    d.RegistrationStatus, description="Deal registration by a partner."
-)
-TicketKind = strawberry.enum(d.TicketKind, description="What a ticket is about.")
-TicketPriority = strawberry.enum(d.TicketPriority, description="How urgent a ticket is.")
-TicketStatus = strawberry.enum(
-    d.TicketStatus,
+__all__ = [
+    "Channel",
+    "ContractStatus",
+    "CustomerStatus",
+    "CustomerTier",
+    "Direction",
+    "LeadSource",
+    "LeadStatus",
+    "LifecycleStage",
+    "OpportunityStage",
+    "PartnerKind",
+    "PartnerStatus",
+    "PartnerTier",
+    "Region",
+    "RegistrationStatus",
+    "Role",
+    "SurveyKind",
+    "TaskStatus",
+    "TicketEventKind",
+    "TicketKind",
+    "TicketPriority",
+    "TicketStatus",
+]
+
+strawberry.enum(Region, description="Sales region: 华北 NORTH … 西北 NORTHWEST, or OVERSEAS.")
+strawberry.enum(Role, description="What a user does, and so which slice they see.")
+strawberry.enum(CustomerTier, description="Account importance.")
+strawberry.enum(LifecycleStage, description="Where the customer is in its journey.")
+strawberry.enum(CustomerStatus, description="Commercial status of a customer.")
+strawberry.enum(LeadSource, description="Where a lead came from.")
+strawberry.enum(LeadStatus, description="Qualification state of a lead.")
+strawberry.enum(OpportunityStage, description="Sales stage of a deal.")
+strawberry.enum(RegistrationStatus, description="Deal registration by a partner.")
+strawberry.enum(TicketKind, description="What a ticket is about.")
+strawberry.enum(TicketPriority, description="How urgent a ticket is.")
+strawberry.enum(
+    TicketStatus,
     description="Ticket flow: 受理 ACCEPTED → 分析 ANALYZING → 处理 IN_PROGRESS → 回访 FOLLOW_UP.",
 )
-Channel = strawberry.enum(d.Channel, description="Where a touchpoint happened.")
-Direction = strawberry.enum(d.Direction, description="Who reached out.")
-PartnerKind = strawberry.enum(d.PartnerKind, description="What a channel partner does.")
-PartnerTier = strawberry.enum(d.PartnerTier, description="Partner programme level.")
-PartnerStatus = strawberry.enum(d.PartnerStatus, description="Whether a partner is active.")
-ContractStatus = strawberry.enum(d.ContractStatus, description="State of a contract.")
-TaskStatus = strawberry.enum(d.TaskStatus, description="State of a follow-up task.")
-SurveyKind = strawberry.enum(d.SurveyKind, description="CSAT (1–5) or NPS (0–10).")
-TicketEventKind = strawberry.enum(d.TicketEventKind, description="What happened to a ticket.")
+strawberry.enum(Channel, description="Where a touchpoint happened.")
+strawberry.enum(Direction, description="Who reached out.")
+strawberry.enum(PartnerKind, description="What a channel partner does.")
+strawberry.enum(PartnerTier, description="Partner programme level.")
+strawberry.enum(PartnerStatus, description="Whether a partner is active.")
+strawberry.enum(ContractStatus, description="State of a contract.")
+strawberry.enum(TaskStatus, description="State of a follow-up task.")
+strawberry.enum(SurveyKind, description="CSAT (1–5) or NPS (0–10).")
+strawberry.enum(TicketEventKind, description="What happened to a ticket.")

@@ -113,39 +113,33 @@ def role_schema(
             return rebuilt[type_.name]
         new: GraphQLNamedType
         if isinstance(type_, GraphQLObjectType):
-            kwargs = type_.to_kwargs()
             new = GraphQLObjectType(
-                **{
-                    **kwargs,
-                    "fields": fields_of(type_),
-                    "interfaces": lambda t=type_: [named(i) for i in t.interfaces],
-                }
+                **_kwargs(
+                    type_,
+                    fields=fields_of(type_),
+                    interfaces=lambda t=type_: [named(i) for i in t.interfaces],
+                )
             )
         elif isinstance(type_, GraphQLInterfaceType):
             new = GraphQLInterfaceType(
-                **{
-                    **type_.to_kwargs(),
-                    "fields": fields_of(type_),
-                    "resolve_type": _type_name,
-                    "interfaces": lambda t=type_: [named(i) for i in t.interfaces],
-                }
+                **_kwargs(
+                    type_,
+                    fields=fields_of(type_),
+                    resolve_type=_type_name,
+                    interfaces=lambda t=type_: [named(i) for i in t.interfaces],
+                )
             )
         elif isinstance(type_, GraphQLUnionType):
             new = GraphQLUnionType(
-                **{
-                    **type_.to_kwargs(),
-                    "resolve_type": _type_name,
-                    "types": lambda t=type_: [
-                        named(m) for m in t.types if m.name not in gone_types
-                    ],
-                }
+                **_kwargs(
+                    type_,
+                    resolve_type=_type_name,
+                    types=lambda t=type_: [named(m) for m in t.types if m.name not in gone_types],
+                )
             )
         elif isinstance(type_, GraphQLInputObjectType) and (hidden := _input_hidden(type_.name)):
             new = GraphQLInputObjectType(
-                **{
-                    **type_.to_kwargs(),
-                    "fields": {n: f for n, f in type_.fields.items() if n not in hidden},
-                }
+                **_kwargs(type_, fields={n: f for n, f in type_.fields.items() if n not in hidden})
             )
         else:
             new = type_
@@ -169,6 +163,15 @@ def role_schema(
     )
     schema._strawberry_schema = getattr(full, "_strawberry_schema", None)  # type: ignore[attr-defined]
     return schema
+
+
+def _kwargs(type_: GraphQLNamedType, **overrides: Any) -> dict[str, Any]:
+    """The constructor arguments of `type_`, some replaced.
+
+    graphql-core types `to_kwargs()` with resolved values only, while the constructors also take
+    thunks (lazy `fields`, `interfaces`, `types`), hence a plain dict.
+    """
+    return {**type_.to_kwargs(), **overrides}
 
 
 def _arg(arg: GraphQLArgument, wrap: Callable[[Any], Any]) -> GraphQLArgument:
