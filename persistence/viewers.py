@@ -11,10 +11,16 @@ from persistence import models as m
 
 
 async def active_viewer(conn: AsyncConnection, external_id: str) -> Viewer | None:
+    return await _viewer(conn, external_id, active_only=True)
+
+
+async def _viewer(conn: AsyncConnection, external_id: str, *, active_only: bool) -> Viewer | None:
     u = m.User.__table__.c
     stmt = select(
         u.id, u.external_id, u.display_name, u.role, u.partner_id, u.manager_id, u.region
-    ).where(u.external_id == external_id, u.active.is_(True))
+    ).where(u.external_id == external_id)
+    if active_only:
+        stmt = stmt.where(u.active.is_(True))
     row = (await conn.execute(stmt)).first()
     if row is None:
         return None
@@ -27,3 +33,12 @@ async def active_viewer(conn: AsyncConnection, external_id: str) -> Viewer | Non
         manager_id=row.manager_id,
         region=Region(row.region) if row.region is not None else None,
     )
+
+
+async def viewer_by_id(conn: AsyncConnection, user_id: int) -> Viewer | None:
+    """Any user (active or not) as a viewer, for explaining their access."""
+    u = m.User.__table__.c
+    row = (await conn.execute(select(u.external_id).where(u.id == user_id))).first()
+    if row is None:
+        return None
+    return await _viewer(conn, row.external_id, active_only=False)

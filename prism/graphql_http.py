@@ -190,7 +190,12 @@ class GraphQLEndpoint:
         db = Database(self.state.engine, shared=shared)
         access = Access(viewer, slice_.policy)
         context = RequestContext(
-            viewer=viewer, access=access, db=db, loaders=Loaders(db, access), request_id=request_id
+            viewer=viewer,
+            access=access,
+            db=db,
+            loaders=Loaders(db, access),
+            request_id=request_id,
+            registry=self.state.schemas,
         )
         outcome = execute(
             slice_.schema,

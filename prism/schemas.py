@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import strawberry
 from graphql import GraphQLSchema, print_schema
 
-from authz.policy import RolePolicy, compile_policies
+from authz.policy import POLICY_TYPE, RolePolicy, compile_policies
 from domain.enums import Role
 from schema.build import build_full_schema
 from schema.catalogue import field_catalogue
@@ -35,13 +35,26 @@ class SchemaRegistry:
         self._slices = {
             role: RoleSlice(
                 policy=policy,
-                schema=role_schema(self.full._schema, policy.hidden_types, policy.hidden_fields),
+                schema=role_schema(
+                    self.full._schema, policy.hidden_types, policy.hidden_fields | _admin(policy)
+                ),
             )
             for role, policy in policies.items()
         }
+        self.lines, self.policies = lines, policies
+
+    lines: list[list[str]]
+    policies: dict[Role, RolePolicy]
 
     def slice(self, role: Role) -> RoleSlice:
         return self._slices[role]
 
     def sdl(self, role: Role) -> str:
         return print_schema(self.slice(role).schema)
+
+
+def _admin(policy: RolePolicy) -> frozenset[str]:
+    """Policy administration is in the schema only of roles the policy lets manage it."""
+    if policy.can(POLICY_TYPE, "manage"):
+        return frozenset()
+    return frozenset({"Query.explainAccess", "Mutation.updatePolicy"})

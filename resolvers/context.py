@@ -18,6 +18,7 @@ class RequestContext:
     db: Database
     loaders: Loaders
     request_id: str
+    registry: Any = None  # prism.schemas.SchemaRegistry: the policy and schemas in force
 
 
 def context_of(info: Any) -> RequestContext:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import strawberry
 
 from schema.engagement import Contact, Interaction, Task
@@ -11,6 +13,7 @@ from schema.sales import Lead, Opportunity, OpportunityStageChange
 from schema.service import Asset, Contract, ServiceVisit, SurveyResponse, Ticket, TicketEvent
 
 
+@cache
 def build_full_schema() -> strawberry.Schema:
     from schema.mutation import Mutation
 

@@ -13,6 +13,7 @@ from domain import accounts, customers, engagement, sales, service
 from domain.enums import TicketStatus as DomainTicketStatus
 from resolvers import lists
 from resolvers.mutations import run, values_of
+from schema.admin import AdminMutation
 from schema.customer import Customer
 from schema.engagement import Contact, Interaction
 from schema.enums import (
@@ -293,7 +294,7 @@ def _target(pk: int | None, global_id: str, type_name: str) -> int | None:
 
 
 @strawberry.type(description="Every change goes through here; each runs all or nothing.")
-class Mutation:
+class Mutation(AdminMutation):
     @strawberry.mutation(description="Create a channel partner (admins).")
     async def create_partner(self, info: Info, input: CreatePartnerInput) -> CreatePartnerPayload:
         pk, errors = await run(info, lambda s: accounts.create_partner(s, values_of(input)))

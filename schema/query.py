@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from resolvers import lists
 from resolvers.context import context_of
+from schema.admin import AdminQuery
 from schema.common_args import After, Before, First, Last
 from schema.connection import Connection
 from schema.customer import Customer, CustomerFilter, CustomerOrder
@@ -67,7 +68,7 @@ async def _one(info: Info, type_name: str, global_id: str) -> Any:
 
 
 @strawberry.type(description="Everything you can read, each list cut to your slice.")
-class Query:
+class Query(AdminQuery):
     @strawberry.field(description="Fetch any object by its global ID; null if not visible.")
     async def node(self, info: Info, id: IdArg) -> Node | None:
         return await _node(info, id)

@@ -1,0 +1,71 @@
+"""Resolvers behind `explainAccess` and `updatePolicy`; both exist only in an admin's schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from authz import policy_store
+from authz.access import Access
+from authz.policy import PolicyError, explain, explain_record_rule, parse_csv
+from domain.enums import Role
+from domain.errors import Problem
+from persistence.errors import BadInput
+from persistence.viewers import viewer_by_id
+from persistence.writes import TABLES
+from resolvers.context import context_of
+from resolvers.mutations import user_errors
+from schema.errors import UserError
+from schema.ids import decode_id, decode_id_of
+
+
+async def explain_access(
+    info: Any, role: Any, user_id: str | None, type_name: str | None, record_id: str | None
+) -> Any:
+    from schema.admin import AccessExplanation
+
+    ctx = context_of(info)
+    registry = ctx.registry
+    viewer = None
+    if user_id is not None:
+        async with ctx.db.connection() as conn:
+            viewer = await viewer_by_id(conn, decode_id_of(user_id, "User", "userId"))
+        if viewer is None:
+            raise BadInput("`userId` is not a user", "userId")
+        role = viewer.role
+    if role is None:
+        raise BadInput("Pass `role` or `userId`", "role")
+    role = Role(role.value if hasattr(role, "value") else role)
+    if type_name is not None and type_name not in registry.catalogue:
+        raise BadInput(
+            f"`typeName` must be one of {', '.join(sorted(registry.catalogue))}", "typeName"
+        )
+    text = explain(registry.policies, role, type_name)
+    rule = explain_record_rule(registry.lines, role, type_name, "read") if type_name else None
+    visible = None
+    if record_id is not None:
+        if viewer is None or type_name is None:
+            raise BadInput("`recordId` needs `userId` and `typeName`", "recordId")
+        found_type, pk = decode_id(record_id, "recordId")
+        if found_type != type_name:
+            raise BadInput(f"`recordId` is not a {type_name}", "recordId")
+        scope = Access(viewer, registry.slice(role).policy).read(type_name)
+        table = TABLES[type_name]
+        async with ctx.db.connection() as conn:
+            visible = bool(
+                await conn.scalar(select(func.count()).where(table.c.id == pk, scope.predicate))
+            )
+    return AccessExplanation(role=role, text=text, rule=rule, record_visible=visible)
+
+
+async def update_policy(info: Any, csv_text: str) -> tuple[int | None, list[UserError]]:
+    ctx = context_of(info)
+    try:
+        lines = parse_csv(csv_text)
+        async with ctx.db.connection() as conn:
+            async with conn.begin_nested():
+                await policy_store.replace_lines(conn, lines, ctx.registry.catalogue)
+    except PolicyError as exc:
+        return None, user_errors([Problem("csv", str(exc), "BAD_USER_INPUT")])
+    return len(lines), []
