@@ -49,10 +49,15 @@ class PageArgs:
             raise BadInput("Pass either `first` or `last`, not both", "first")
         if after is not None and before is not None:
             raise BadInput("Pass either `after` or `before`, not both", "after")
+        # One keyset window runs one way: refuse a cursor for the other way, never ignore it.
+        if first is not None and before is not None:
+            raise BadInput("`before` pages backwards: pass it with `last`, not `first`", "before")
+        if last is not None and after is not None:
+            raise BadInput("`after` pages forwards: pass it with `first`, not `last`", "after")
         for name, value in (("first", first), ("last", last)):
             if value is not None and not 0 <= value <= MAX_PAGE_SIZE:
                 raise BadInput(f"`{name}` must be between 0 and {MAX_PAGE_SIZE}", name)
-        backward = last is not None or (first is None and before is not None)
+        backward = last is not None or before is not None
         requested = last if backward else first
         size = requested if requested is not None else DEFAULT_PAGE_SIZE
         return cls(size=size, backward=backward, cursor=before if backward else after)
@@ -90,7 +95,7 @@ def encode_cursor(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, kinds: tuple[type, ...]) -> list[Any]:
+def decode_cursor(cursor: str, kinds: tuple[type, ...], field: str = "after") -> list[Any]:
     """Parse a cursor back into typed key values; anything we did not issue is BAD_USER_INPUT."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
@@ -100,7 +105,7 @@ def decode_cursor(cursor: str, kinds: tuple[type, ...]) -> list[Any]:
         return [_decode_value(v, k) for v, k in zip(values, kinds, strict=True)]
     except (ValueError, TypeError, OverflowError, binascii.Error, InvalidOperation, UnicodeError):
         raise BadInput(
-            "Invalid cursor: pass a cursor returned by this connection", "after"
+            f"Invalid cursor in `{field}`: pass a cursor returned by this connection", field
         ) from None
 
 
@@ -140,7 +145,8 @@ class PageWindow:
 
     def apply(self, stmt: Select[Any]) -> Select[Any]:
         if self.args.cursor is not None:
-            values = decode_cursor(self.args.cursor, self.kinds)
+            field = "before" if self.args.backward else "after"
+            values = decode_cursor(self.args.cursor, self.kinds, field)
             stmt = stmt.where(self.ordering.after(values, self.args.backward))
         return stmt.order_by(*self.ordering.order_by(self.args.backward)).limit(self.args.size + 1)
 
