@@ -91,7 +91,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=200)
     args = parser.parse_args()
-    if not asyncio.run(ensure_database()):
+    if not ensure_database():
         print(f"seeded the bench world in {seed_bench():.1f} s")
     with tempfile.TemporaryDirectory() as tmp, live_server(Path(tmp)) as base:
         asyncio.run(run(base, Path(tmp), args.runs))

@@ -25,22 +25,30 @@ def bench_url() -> str:
     return SERVER.rsplit("/", 1)[0] + f"/{DATABASE}"
 
 
-async def ensure_database() -> bool:
-    """Create the bench database if needed; True when it already holds the bench world."""
+async def _create_database() -> None:
     conn = await asyncpg.connect(SERVER)
     try:
         if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", DATABASE):
             await conn.execute(f"CREATE DATABASE {DATABASE}")
     finally:
         await conn.close()
-    from persistence.migrate import upgrade
 
-    upgrade(bench_url())
+
+async def _has_bench_world() -> bool:
     conn = await asyncpg.connect(bench_url())
     try:
         return bool(await conn.fetchval("SELECT count(*) >= 50000 FROM customer"))
     finally:
         await conn.close()
+
+
+def ensure_database() -> bool:
+    """Create and migrate the bench database if needed; True when it holds the bench world."""
+    from persistence.migrate import upgrade
+
+    asyncio.run(_create_database())
+    upgrade(bench_url())
+    return asyncio.run(_has_bench_world())
 
 
 def seed_bench(seed: int = 1) -> float:

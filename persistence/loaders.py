@@ -128,7 +128,7 @@ class Loaders:
             async with self.db.connection() as conn:
                 return {cid: total for cid, total in (await conn.execute(stmt)).all()}
 
-        return self._get(("lifetime_value",), batch, Decimal("0"))
+        return self._get(("lifetime_value",), batch, Decimal("0.00"))
 
     def timeline_count(self) -> DataLoader[int, int]:
         async def batch(customer_ids: Sequence[int]) -> Mapping[int, int]:

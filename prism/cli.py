@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import os
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,8 +36,9 @@ def cmd_seed(args: argparse.Namespace, settings: Settings) -> None:
 
     url = _url(settings)
     _migrate(url)
+    started = time.perf_counter()
     counts = asyncio.run(seed(url, args.size, args.seed))
-    print(", ".join(f"{table} {n}" for table, n in counts.items()))
+    print(f"seeded {sum(counts.values()):,} rows in {time.perf_counter() - started:.1f} s")
 
 
 async def _demo_needed(url: str) -> bool:
