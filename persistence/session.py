@@ -16,7 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 class Database:
     def __init__(self, engine: AsyncEngine, shared: AsyncConnection | None = None) -> None:
-        self.engine = engine
+        # Each read batch is one SELECT: autocommit spares the BEGIN and ROLLBACK round trips
+        # a transaction around it would cost.
+        self.engine = engine.execution_options(isolation_level="AUTOCOMMIT")
         self.shared = shared
         self._lock = asyncio.Lock()
 
