@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -60,6 +61,26 @@ def currency(value: Any) -> Any:
     if len(code) != 3 or not code.isascii() or not code.isalpha():
         raise InvalidValue("must be a 3-letter ISO 4217 code such as CNY")
     return code
+
+
+def free_json(max_chars: int) -> Callable[[Any], Any]:
+    """Free-form JSON as PostgreSQL's jsonb can hold it: bounded, and no NUL anywhere."""
+
+    def check(value: Any) -> Any:
+        if len(json.dumps(value, ensure_ascii=False)) > max_chars:
+            raise InvalidValue(f"must be at most {max_chars} characters as JSON")
+        stack = [value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str) and "\x00" in item:
+                raise InvalidValue("must not contain NUL characters")
+            if isinstance(item, dict):
+                stack += [*item.keys(), *item.values()]
+            elif isinstance(item, list):
+                stack += item
+        return value
+
+    return check
 
 
 RULES: dict[str, Callable[[Any], Any]] = {

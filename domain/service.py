@@ -7,7 +7,7 @@ from typing import Any
 
 from domain.enums import Role, TicketEventKind, TicketPriority, TicketStatus
 from domain.errors import Refused, bad_input, stale
-from domain.fields import clean, int_range, optional_text, require, text
+from domain.fields import clean, free_json, int_range, optional_text, require, text
 from domain.ports import Store
 
 S = TicketStatus
@@ -30,7 +30,11 @@ SLA: dict[TicketPriority, tuple[timedelta, timedelta]] = {
 }
 ASSIGNABLE = (Role.TECHNICIAN, Role.SERVICE_AGENT, Role.ADMIN)
 TICKET_RULES = {"subject": text(300), "description": optional_text(10_000)}
-VISIT_RULES = {"notes": optional_text(10_000), "customer_rating": int_range(1, 5)}
+VISIT_RULES = {
+    "notes": optional_text(10_000),
+    "customer_rating": int_range(1, 5),
+    "parts_used": free_json(20_000),
+}
 
 
 def _present(values: dict[str, Any]) -> dict[str, Any]:

@@ -68,4 +68,6 @@ def required_text(value: str, *, max_length: int) -> str:
         raise InvalidValue("must not be blank")
     if len(text) > max_length:
         raise InvalidValue(f"must be at most {max_length} characters")
+    if "\x00" in text:
+        raise InvalidValue("must not contain NUL characters")
     return text

@@ -502,4 +502,15 @@ class CasbinRule(Base):
     __table_args__ = (UniqueConstraint("ptype", "v0", "v1", "v2", "v3", "v4", "v5"),)
 
 
+class RateLimitWindow(Base):
+    """Cost points a user spent in the current one-minute window (PostgreSQL rate limiting)."""
+
+    __tablename__ = "rate_limit_window"
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    spent: Mapped[int] = mapped_column(BigInteger)
+
+
 TABLES_IN_DELETE_ORDER = [t.name for t in reversed(Base.metadata.sorted_tables)]

@@ -74,6 +74,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
             yield
         finally:
             await watcher.stop()
+            await endpoint.aclose()
             await engine.dispose()
 
     async def graphql(request: Request) -> Response:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
+import asyncio
 import logging
 import uuid
 from dataclasses import dataclass
@@ -18,7 +17,6 @@ from graphql import (
     OperationType,
     execute,
     parse,
-    validate,
 )
 from graphql.pyutils import is_awaitable
 from starlette.requests import Request
@@ -32,93 +30,50 @@ from persistence.loaders import Loaders
 from persistence.session import Database
 from prism.auth import Unauthenticated, authenticate
 from prism.errors import error, field_error, request_error
+from prism.graphql_request import GraphQLParams, RequestProblem, read_params
+from prism.limits import Measure, QueryTooComplex, check, measure_operations
+from prism.ratelimit import Spend, rate_limiter
 from prism.schemas import RoleSlice
+from prism.settings import Settings
 from resolvers.context import RequestContext
 
 log = logging.getLogger("prism.http")
 
-MAX_BODY_BYTES = 2 * 1024 * 1024
-MAX_TOKENS = 5000
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 
 
-class RequestProblem(Exception):
-    def __init__(self, message: str, status: int = 400, code: str = "BAD_USER_INPUT") -> None:
-        super().__init__(message)
-        self.message, self.status, self.code = message, status, code
-
-
-@dataclass(frozen=True)
-class GraphQLParams:
-    query: str
-    variables: dict[str, Any] | None
-    operation_name: str | None
-
-    def fingerprint(self) -> str:
-        body = json.dumps(
-            [self.query, self.variables, self.operation_name], sort_keys=True, ensure_ascii=False
-        )
-        return hashlib.sha256(body.encode()).hexdigest()
-
-
-def _params(data: Any) -> GraphQLParams:
-    if not isinstance(data, dict):
-        raise RequestProblem("The request body must be a JSON object")
-    query, variables, operation = (
-        data.get("query"),
-        data.get("variables"),
-        data.get("operationName"),
-    )
-    if not isinstance(query, str) or not query.strip():
-        raise RequestProblem("`query` must be a non-empty string")
-    if variables is not None and not isinstance(variables, dict):
-        raise RequestProblem("`variables` must be an object")
-    if operation is not None and not isinstance(operation, str):
-        raise RequestProblem("`operationName` must be a string")
-    return GraphQLParams(query, variables, operation)
-
-
-async def read_params(request: Request) -> GraphQLParams:
-    if request.method == "GET":
-        q = request.query_params
-        try:
-            variables = json.loads(q["variables"]) if q.get("variables") else None
-        except ValueError:
-            raise RequestProblem("`variables` must be JSON") from None
-        return _params(
-            {
-                "query": q.get("query"),
-                "variables": variables,
-                "operationName": q.get("operationName"),
-            }
-        )
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != "application/json":
-        raise RequestProblem("POST requires Content-Type: application/json", status=415)
-    body = await _body(request)
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise RequestProblem("The request body is not valid JSON") from None
-    return _params(data)
-
-
-async def _body(request: Request) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise RequestProblem("Request body too large (limit 2 MB)", status=413)
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise RequestProblem("Request body too large (limit 2 MB)", status=413)
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 @lru_cache(maxsize=512)
-def parse_document(query: str) -> DocumentNode:
-    return parse(query, max_tokens=MAX_TOKENS)
+def parse_document(query: str, max_tokens: int) -> DocumentNode:
+    return parse(query, max_tokens=max_tokens)
+
+
+def _parse(query: str, max_tokens: int) -> DocumentNode:
+    """The parser's own guards (token count, nesting) are limits too: QUERY_TOO_COMPLEX."""
+    try:
+        return parse_document(query, max_tokens)
+    except GraphQLError as exc:
+        if exc.message.endswith("tokens. Parsing aborted."):
+            message = f"The query is over the tokens limit: more than {max_tokens}"
+            raise QueryTooComplex(message) from None
+        if exc.message.endswith("nested too deeply. Parsing aborted."):
+            raise QueryTooComplex("The document nests selections too deeply to parse") from None
+        raise _InvalidDocument([request_error(exc)]) from None
+
+
+def prepare(
+    params: GraphQLParams, slice_: RoleSlice, settings: Settings
+) -> tuple[DocumentNode, OperationDefinitionNode, Measure]:
+    """Parse, hold every operation to the limits, then validate: in that order, because
+    validation's work grows with the square of the document's size."""
+    document = _parse(params.query, settings.max_tokens)
+    measures = measure_operations(slice_.schema, document, params.variables)
+    for measure in measures.values():
+        check(measure, settings)
+    errors = slice_.validation_errors(params.query, document)
+    if errors:
+        raise _InvalidDocument([request_error(e) for e in errors])
+    operation = _operation(document, params.operation_name)
+    return document, operation, measures[operation]
 
 
 def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode:
@@ -133,76 +88,93 @@ def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionN
     return operations[0]
 
 
+@dataclass(frozen=True)
+class _Call:
+    """One admitted operation: what to run, for whom, and what it was charged."""
+
+    params: GraphQLParams
+    document: DocumentNode
+    viewer: Viewer
+    slice_: RoleSlice
+    request_id: str
+    cost: dict[str, int | None]
+
+
 class GraphQLEndpoint:
     def __init__(self, app_state: Any) -> None:
         self.state = app_state
+        self.settings: Settings = app_state.settings
+        self.limiter = rate_limiter(self.settings, app_state.engine)
+
+    async def aclose(self) -> None:
+        await self.limiter.aclose()
 
     async def __call__(self, request: Request) -> Response:
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
         wants_gql = GRAPHQL_RESPONSE in request.headers.get("accept", "")
         media = GRAPHQL_RESPONSE if wants_gql else "application/json"
+        headers = {"x-request-id": request_id}
         try:
-            params = await read_params(request)
-            viewer = await authenticate(
-                request.headers.get("authorization"), self.state.verifier, self.state.engine
-            )
-            slice_ = self.state.schemas.slice(viewer.role)
-            document, operation = self._prepare(params, slice_)
-            if request.method == "GET" and operation.operation != OperationType.QUERY:
-                raise RequestProblem("GET runs queries only; send mutations with POST", status=405)
-            if operation.operation == OperationType.MUTATION:
-                payload = await self._mutate(request, params, document, viewer, slice_, request_id)
-            else:
-                payload = await self._run(params, document, viewer, slice_, request_id, None)
+            params = await read_params(request, self.settings.max_body_bytes)
+            async with asyncio.timeout(self.settings.request_timeout_ms / 1000):
+                payload = await self._respond(request, params, request_id)
             status = 200
         except Unauthenticated as exc:
             payload, status = {"errors": [error(str(exc), "UNAUTHENTICATED")]}, 401
         except RequestProblem as exc:
             payload, status = {"errors": [error(exc.message, exc.code)]}, exc.status
+            headers.update(exc.headers)
+        except QueryTooComplex as exc:
+            payload, status = {"errors": [error(exc.message, "QUERY_TOO_COMPLEX")]}, 400
         except _InvalidDocument as exc:
             payload, status = {"errors": exc.errors}, 400 if wants_gql else 200
-        headers = {"x-request-id": request_id}
-        if status == 405:
-            headers["allow"] = "POST"
+        except TimeoutError:
+            # Past the deadline the server, not the client, is at fault (load, a slow database:
+            # the cost limits already admitted the query), so it is an outage one may retry.
+            log.warning("request deadline exceeded [%s]", request_id)
+            message = f"The request ran past its {self.settings.request_timeout_ms} ms deadline"
+            payload, status = {"errors": [error(message, "UNAVAILABLE")]}, 503
+            headers["retry-after"] = "1"
         return JSONResponse(payload, status_code=status, media_type=media, headers=headers)
 
-    def _prepare(
-        self, params: GraphQLParams, slice_: RoleSlice
-    ) -> tuple[DocumentNode, OperationDefinitionNode]:
-        try:
-            document = parse_document(params.query)
-        except GraphQLError as exc:
-            raise _InvalidDocument([request_error(exc)]) from None
-        errors = validate(slice_.schema, document, hide_suggestions=True)
-        if errors:
-            raise _InvalidDocument([request_error(e) for e in errors])
-        return document, _operation(document, params.operation_name)
-
-    async def _run(
-        self,
-        params: GraphQLParams,
-        document: DocumentNode,
-        viewer: Viewer,
-        slice_: RoleSlice,
-        request_id: str,
-        shared: Any,
+    async def _respond(
+        self, request: Request, params: GraphQLParams, request_id: str
     ) -> dict[str, Any]:
+        viewer = await authenticate(
+            request.headers.get("authorization"), self.state.verifier, self.state.engine
+        )
+        slice_ = self.state.schemas.slice(viewer.role)
+        document, operation, measure = prepare(params, slice_, self.settings)
+        if request.method == "GET" and operation.operation != OperationType.QUERY:
+            raise RequestProblem(
+                "GET runs queries only; send mutations with POST", 405, headers={"allow": "POST"}
+            )
+        spend = await self.limiter.spend(viewer.user_id, measure.cost)
+        if not spend.allowed:
+            raise _rate_limited(spend)
+        cost = {"requested": measure.cost, "limit": spend.limit, "remaining": spend.remaining}
+        call = _Call(params, document, viewer, slice_, request_id, cost)
+        if operation.operation == OperationType.MUTATION:
+            return await self._mutate(request, call)
+        return await self._run(call, None)
+
+    async def _run(self, call: _Call, shared: Any) -> dict[str, Any]:
         db = Database(self.state.engine, shared=shared)
-        access = Access(viewer, slice_.policy)
+        access = Access(call.viewer, call.slice_.policy)
         context = RequestContext(
-            viewer=viewer,
+            viewer=call.viewer,
             access=access,
             db=db,
             loaders=Loaders(db, access),
-            request_id=request_id,
+            request_id=call.request_id,
             registry=self.state.schemas,
         )
         outcome = execute(
-            slice_.schema,
-            document,
+            call.slice_.schema,
+            call.document,
             context_value=context,
-            variable_values=params.variables,
-            operation_name=params.operation_name,
+            variable_values=call.params.variables,
+            operation_name=call.params.operation_name,
             executor_class=StrawberryGraphQLCoreExecutionContext,
             hide_suggestions=True,
         )
@@ -210,40 +182,36 @@ class GraphQLEndpoint:
         result = cast(ExecutionResult, await outcome if is_awaitable(outcome) else outcome)
         payload: dict[str, Any] = {}
         if result.errors:
-            payload["errors"] = [field_error(e, request_id) for e in result.errors]
+            payload["errors"] = [field_error(e, call.request_id) for e in result.errors]
         payload["data"] = result.data
+        payload["extensions"] = {"cost": call.cost}
         return payload
 
-    async def _mutate(
-        self,
-        request: Request,
-        params: GraphQLParams,
-        document: DocumentNode,
-        viewer: Viewer,
-        slice_: RoleSlice,
-        request_id: str,
-    ) -> dict[str, Any]:
-        """One transaction per mutation request: its writes, and its idempotency record."""
+    async def _mutate(self, request: Request, call: _Call) -> dict[str, Any]:
+        """One transaction per mutation request: its writes, and its idempotency record.
+
+        A replay returns the first response as it was, `extensions.cost` included."""
         key = request.headers.get("idempotency-key")
         if key is not None and not 0 < len(key) <= 255:
             raise RequestProblem("Idempotency-Key must be 1 to 255 characters")
+        user_id, fingerprint = call.viewer.user_id, call.params.fingerprint()
         async with self.state.engine.connect() as conn:
             async with conn.begin() as tx:
                 if key is not None:
-                    prior = await idempotency.claim(conn, viewer.user_id, key, params.fingerprint())
+                    prior = await idempotency.claim(conn, user_id, key, fingerprint)
                     if prior is not None:
-                        if prior.request_hash != params.fingerprint():
+                        if prior.request_hash != fingerprint:
                             raise RequestProblem(
                                 "This Idempotency-Key was already used with a different request",
                                 status=422,
                             )
                         return dict(prior.response)
-                payload = await self._run(params, document, viewer, slice_, request_id, conn)
+                payload = await self._run(call, conn)
                 if _failed_unexpectedly(payload):
                     await tx.rollback()
                     return payload
                 if key is not None:
-                    await idempotency.store(conn, viewer.user_id, key, payload)
+                    await idempotency.store(conn, user_id, key, payload)
         return payload
 
 
@@ -251,6 +219,16 @@ def _failed_unexpectedly(payload: dict[str, Any]) -> bool:
     return any(
         e["extensions"]["code"] in ("INTERNAL_SERVER_ERROR", "UNAVAILABLE")
         for e in payload.get("errors", [])
+    )
+
+
+def _rate_limited(spend: Spend) -> RequestProblem:
+    message = (
+        f"Rate limit of {spend.limit} cost points per minute reached; "
+        f"retry in {spend.retry_after} s"
+    )
+    return RequestProblem(
+        message, 429, "RATE_LIMITED", headers={"retry-after": str(spend.retry_after)}
     )
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import strawberry
-from graphql import GraphQLSchema, print_schema
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, print_schema, validate
 
 from authz.policy import POLICY_TYPE, RolePolicy, compile_policies
 from domain.enums import Role
 from schema.build import build_full_schema
 from schema.catalogue import field_catalogue
 from schema.roles import role_schema
+
+VALIDATION_CACHE_SIZE = 1000
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,18 @@ class RoleSlice:
 
     policy: RolePolicy
     schema: GraphQLSchema
+    # Validation errors per document text: a document is validated once per schema, since
+    # clients send the same few operations over and over.
+    validated: dict[str, list[GraphQLError]] = field(default_factory=dict, compare=False)
+
+    def validation_errors(self, query: str, document: DocumentNode) -> list[GraphQLError]:
+        errors = self.validated.get(query)
+        if errors is None:
+            errors = validate(self.schema, document, hide_suggestions=True)
+            if len(self.validated) >= VALIDATION_CACHE_SIZE:
+                self.validated.clear()
+            self.validated[query] = errors
+        return errors
 
 
 class SchemaRegistry:

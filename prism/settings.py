@@ -26,6 +26,13 @@ def _int(name: str, default: int) -> int:
         raise SettingsError(f"PRISM_{name} must be an integer, got {raw!r}") from exc
 
 
+def _positive(name: str, default: int) -> int:
+    value = _int(name, default)
+    if value <= 0:
+        raise SettingsError(f"PRISM_{name} must be a positive integer, got {value}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Process-wide configuration; build it with `Settings.from_env()`."""
@@ -39,6 +46,17 @@ class Settings:
     redis_url: str | None = None
     db_pool_size: int = 10
     statement_timeout_ms: int = 5000
+    # Limits on one request, checked before any resolver runs (see prism/limits.py).
+    max_body_bytes: int = 2 * 1024 * 1024
+    max_tokens: int = 2000
+    max_depth: int = 10
+    max_aliases: int = 15
+    max_directives: int = 10
+    max_fields: int = 300
+    max_query_cost: int = 5000
+    # Cost points each viewer may spend per minute, shared by every process (prism/ratelimit.py).
+    rate_limit_per_minute: int = 20_000
+    request_timeout_ms: int = 10_000
 
     @property
     def is_dev(self) -> bool:
@@ -70,4 +88,13 @@ class Settings:
             redis_url=_env("REDIS_URL"),
             db_pool_size=_int("DB_POOL_SIZE", 10),
             statement_timeout_ms=_int("STATEMENT_TIMEOUT_MS", 5000),
+            max_body_bytes=_positive("MAX_BODY_BYTES", 2 * 1024 * 1024),
+            max_tokens=_positive("MAX_TOKENS", 2000),
+            max_depth=_positive("MAX_DEPTH", 10),
+            max_aliases=_positive("MAX_ALIASES", 15),
+            max_directives=_positive("MAX_DIRECTIVES", 10),
+            max_fields=_positive("MAX_FIELDS", 300),
+            max_query_cost=_positive("MAX_QUERY_COST", 5000),
+            rate_limit_per_minute=_positive("RATE_LIMIT_PER_MINUTE", 20_000),
+            request_timeout_ms=_positive("REQUEST_TIMEOUT_MS", 10_000),
         )

@@ -147,8 +147,11 @@ class Api:
         sub: str,
         headers: dict[str, str] | None = None,
     ) -> dict[str, object]:
+        """The response body without `extensions` (the cost report), for comparing results."""
         response = await self.post(query, variables, sub=sub, headers=headers)
-        return dict(response.json())
+        body = dict(response.json())
+        body.pop("extensions", None)
+        return body
 
 
 @pytest.fixture(scope="session")
