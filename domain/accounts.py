@@ -6,7 +6,7 @@ from typing import Any
 
 from domain.enums import Role
 from domain.errors import Refused, bad_input
-from domain.fields import clean, percent, require, text
+from domain.fields import clean, percent, present, require, text
 from domain.ports import Store
 
 PARTNER_RULES = {"name": text(200), "commission_rate": percent}
@@ -17,7 +17,7 @@ PARTNER_ROLES = (Role.PARTNER_USER, Role.TECHNICIAN)
 async def create_partner(store: Store, values: dict[str, Any]) -> int:
     require(values, "name", "kind", "tier", "region")
     data = clean(values, PARTNER_RULES)
-    return await store.insert("Partner", _present(data))
+    return await store.insert("Partner", present(data))
 
 
 async def create_user(store: Store, values: dict[str, Any]) -> int:
@@ -35,8 +35,4 @@ async def create_user(store: Store, values: dict[str, Any]) -> int:
         raise Refused(bad_input("partnerId", "a PARTNER_USER must belong to a partner"))
     if data.get("manager_id") is not None:
         await store.user_role(data["manager_id"], "managerId")
-    return await store.insert("User", _present(data))
-
-
-def _present(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if v is not None}
+    return await store.insert("User", present(data))

@@ -6,7 +6,7 @@ from typing import Any
 
 from domain.enums import Role
 from domain.errors import forbidden
-from domain.fields import clean, money, optional_text, require, text
+from domain.fields import clean, money, optional_text, present, require, text
 from domain.ports import Store
 
 CUSTOMER_RULES = {
@@ -36,14 +36,14 @@ async def create_customer(store: Store, values: dict[str, Any]) -> int:
         await store.user_role(data["owner_id"], "ownerId")
     elif actor.role in (Role.SALES_REP, Role.SALES_MANAGER):
         data["owner_id"] = actor.user_id
-    return await store.insert("Customer", _present(data))
+    return await store.insert("Customer", present(data))
 
 
 async def update_customer(
     store: Store, customer_id: int, expected_version: int | None, values: dict[str, Any]
 ) -> None:
     await store.load_for("Customer", "update", customer_id, "customerId")
-    data = clean(_present(values), CUSTOMER_RULES)
+    data = clean(present(values), CUSTOMER_RULES)
     if "partner_id" in data:
         if store.actor.role is Role.PARTNER_USER and data["partner_id"] != store.actor.partner_id:
             raise forbidden("You may not move a customer to another partner", "partnerId")
@@ -57,8 +57,4 @@ async def create_contact(store: Store, values: dict[str, Any]) -> int:
     require(values, "customer_id", "name")
     data = clean(values, CONTACT_RULES)
     await store.check_parent("Contact", "create", "Customer", data["customer_id"], "customerId")
-    return await store.insert("Contact", _present(data))
-
-
-def _present(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if v is not None}
+    return await store.insert("Contact", present(data))

@@ -125,3 +125,8 @@ def require(values: Mapping[str, Any], *names: str) -> None:
 def camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(p.title() for p in rest)
+
+
+def present(values: dict[str, Any]) -> dict[str, Any]:
+    """The given values only: an omitted (None) field keeps its stored or default value."""
+    return {k: v for k, v in values.items() if v is not None}

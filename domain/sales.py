@@ -7,7 +7,7 @@ from typing import Any
 
 from domain.enums import LeadStatus, OpportunityStage, RegistrationStatus, Role
 from domain.errors import Refused, bad_input, forbidden
-from domain.fields import clean, int_range, money, optional_text, percent, require, text
+from domain.fields import clean, int_range, money, optional_text, percent, present, require, text
 from domain.ports import Store
 
 LEAD_RULES = {
@@ -35,10 +35,6 @@ STAGE_PROBABILITY = {
 }
 
 
-def _present(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if v is not None}
-
-
 async def create_lead(store: Store, values: dict[str, Any]) -> int:
     require(values, "company_name", "source")
     data = clean(values, LEAD_RULES)
@@ -53,7 +49,7 @@ async def create_lead(store: Store, values: dict[str, Any]) -> int:
         await store.user_role(data["assignee_id"], "assigneeId")
         data["status"] = LeadStatus.ASSIGNED
     data["first_contact_due_at"] = datetime.now(UTC) + FIRST_CONTACT_SLA
-    return await store.insert("Lead", _present(data))
+    return await store.insert("Lead", present(data))
 
 
 async def convert_lead(store: Store, lead_id: int, owner_id: int | None) -> tuple[int, int]:
@@ -65,7 +61,7 @@ async def convert_lead(store: Store, lead_id: int, owner_id: int | None) -> tupl
         await store.user_role(owner_id, "ownerId")
     customer_id = await store.insert(
         "Customer",
-        _present(
+        present(
             {
                 "name": lead["company_name"],
                 "industry": lead["industry"],
@@ -80,7 +76,7 @@ async def convert_lead(store: Store, lead_id: int, owner_id: int | None) -> tupl
     if lead["contact_name"]:
         await store.insert(
             "Contact",
-            _present(
+            present(
                 {
                     "customer_id": customer_id,
                     "name": lead["contact_name"],
@@ -116,7 +112,7 @@ async def create_opportunity(store: Store, values: dict[str, Any]) -> int:
     data["partner_id"] = data.get("partner_id") or customer["partner_id"]
     if stage.is_closed:
         data["closed_at"] = datetime.now(UTC)
-    opportunity_id = await store.insert("Opportunity", _present(data))
+    opportunity_id = await store.insert("Opportunity", present(data))
     await _stage_changed(store, opportunity_id, data["customer_id"], None, stage)
     return opportunity_id
 
@@ -125,7 +121,7 @@ async def update_opportunity(
     store: Store, opportunity_id: int, expected_version: int | None, values: dict[str, Any]
 ) -> None:
     current = await store.load_for("Opportunity", "update", opportunity_id, "opportunityId")
-    data = clean(_present(values), OPPORTUNITY_RULES)
+    data = clean(present(values), OPPORTUNITY_RULES)
     if "owner_id" in data:
         await store.user_role(data["owner_id"], "ownerId")
     stage = data.get("stage")
@@ -159,7 +155,7 @@ async def register_deal(store: Store, values: dict[str, Any]) -> int:
         registration_status=RegistrationStatus.PENDING,
     )
     data.pop("margin_percent", None)
-    opportunity_id = await store.insert("Opportunity", _present(data))
+    opportunity_id = await store.insert("Opportunity", present(data))
     await _stage_changed(store, opportunity_id, data["customer_id"], None, data["stage"])
     return opportunity_id
 

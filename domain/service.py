@@ -7,7 +7,7 @@ from typing import Any
 
 from domain.enums import Role, TicketEventKind, TicketPriority, TicketStatus
 from domain.errors import Refused, bad_input, stale
-from domain.fields import clean, free_json, int_range, optional_text, require, text
+from domain.fields import clean, free_json, int_range, optional_text, present, require, text
 from domain.ports import Store
 
 S = TicketStatus
@@ -37,10 +37,6 @@ VISIT_RULES = {
 }
 
 
-def _present(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if v is not None}
-
-
 async def create_ticket(store: Store, values: dict[str, Any]) -> int:
     require(values, "customer_id", "subject", "kind")
     data = clean(values, TICKET_RULES)
@@ -60,7 +56,7 @@ async def create_ticket(store: Store, values: dict[str, Any]) -> int:
         first_response_due_at=now + respond,
         resolution_due_at=now + resolve,
     )
-    await store.insert("Ticket", _present(data))
+    await store.insert("Ticket", present(data))
     await _event(store, ticket_id, data["customer_id"], TicketEventKind.CREATED, None, S.NEW)
     return ticket_id
 
@@ -129,7 +125,7 @@ async def record_service_visit(store: Store, values: dict[str, Any]) -> int:
         if role is not Role.TECHNICIAN:
             raise Refused(bad_input("technicianId", "service visits are made by technicians"))
     data["customer_id"] = ticket["customer_id"]
-    return await store.insert("ServiceVisit", _present(data))
+    return await store.insert("ServiceVisit", present(data))
 
 
 async def _event(
