@@ -13,6 +13,7 @@ from strawberry.types import Info
 from resolvers import lists, timeline
 from schema.common_args import After, Before, First, Last
 from schema.connection import Connection, OrderDirection
+from schema.engagement import TimelineItem
 from schema.enums import CustomerStatus, CustomerTier, LifecycleStage, Region
 from schema.node import Node
 from schema.registry import entity
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
         InteractionFilter,
         InteractionOrder,
         Task,
-        TimelineItem,
     )
     from schema.people import Partner, User
     from schema.sales import Opportunity, OpportunityFilter, OpportunityOrder
@@ -235,7 +235,7 @@ class Customer(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> Connection[Annotated[TimelineItem, strawberry.lazy(ENGAGEMENT)]]:
+    ) -> Connection[TimelineItem]:
         return await timeline.customer_timeline(
             info, self.db_id, lists.page_args(first, after, last, before)
         )

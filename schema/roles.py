@@ -66,12 +66,17 @@ def role_schema(
     gone_types = hidden_type_closure(full, hidden_types)
     gone_fields = set(hidden_fields)
     rebuilt: dict[str, GraphQLNamedType] = {}
+    # `leadId` on any input, when the role has no Lead type at all.
+    absent_references = {f"{t[0].lower()}{t[1:]}Id" for t in gone_types}
 
     def _input_hidden(input_name: str) -> set[str]:
-        """Fields of an input that would set or filter a hidden field (`marginPercent`)."""
+        """Fields of an input that would set or filter a hidden field (`marginPercent`, or
+        `managerId` for `manager`), and a `search` that would match a hidden column."""
         match = _INPUT_NAME.match(input_name)
         subject = match.group(1) if match else None
-        return {f.split(".", 1)[1] for f in gone_fields if f.split(".", 1)[0] == subject}
+        names = {f.split(".", 1)[1] for f in gone_fields if f.split(".", 1)[0] == subject}
+        search = {"search"} if _SEARCHES.get(input_name, frozenset()) & gone_fields else set()
+        return names | {f"{n}Id" for n in names} | search | absent_references
 
     def visible(type_name: str, name: str, field: GraphQLField) -> bool:
         return (
@@ -181,6 +186,14 @@ def _arg(arg: GraphQLArgument, wrap: Callable[[Any], Any]) -> GraphQLArgument:
 #: Inputs that write or filter a type's fields: CreateCustomerInput, UpdateOpportunityInput,
 #: CustomerFilter, RegisterDealInput is about Opportunity.
 _INPUT_NAME = re.compile(r"^(?:Create|Update)?([A-Z][A-Za-z]*?)(?:Input|Filter)$")
+
+#: Fields a filter's `search` matches besides the name (the `search` columns of
+#: persistence/listing.py): a role that may not read one of them gets no `search`, or it could
+#: recover a hidden phone number one guess at a time.
+_SEARCHES = {
+    "ContactFilter": frozenset({"Contact.email", "Contact.phone"}),
+    "LeadFilter": frozenset({"Lead.contactName"}),
+}
 
 
 def _type_name(obj: Any, info: Any, abstract_type: Any) -> str:
