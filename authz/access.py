@@ -18,6 +18,9 @@ class CompiledPolicy(Protocol):
     @property
     def actions(self) -> Mapping[tuple[str, str], str]: ...
 
+    @property
+    def hidden_fields(self) -> frozenset[str]: ...
+
 
 class Access:
     """Scopes are compiled lazily and once per request; the policy itself was decided at load."""

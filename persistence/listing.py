@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, func
+from sqlalchemy import ColumnElement, Table, false, func
 
 from persistence import models as m
 from persistence.pagination import Direction, Ordering
@@ -47,7 +47,8 @@ class ListSpec:
             if value is None:
                 continue
             if key == "search":
-                clauses.append(self._search(str(value)))
+                search = value if isinstance(value, Search) else Search(str(value), self.search)
+                clauses.append(self._search(search))
             elif key in _RANGE_FILTERS:
                 column_name, op = _RANGE_FILTERS[key]
                 bound = c[column_name]
@@ -62,14 +63,38 @@ class ListSpec:
                     clauses.append(column == value)
         return clauses
 
-    def _search(self, text: str) -> ColumnElement[bool]:
+    def search_visible(self, text: str, hidden_fields: frozenset[str]) -> Search:
+        """A search over the columns the role may read: an analyst who may not see phone
+        numbers must not find contacts by them either."""
+        columns = tuple(
+            c for c in self.search if f"{self.type_name}.{_camel(c)}" not in hidden_fields
+        )
+        return Search(text, columns)
+
+    def _search(self, search: Search) -> ColumnElement[bool]:
         """Substring match (华为 finds 华为技术有限公司); LIKE wildcards in the text are literal."""
+        text = search.text
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        columns = [self.table.c[n] for n in self.search]
+        columns = [self.table.c[n] for n in search.columns]
+        if not columns:
+            return false()
         clause: ColumnElement[bool] = columns[0].ilike(pattern, escape="\\")
         for column in columns[1:]:
             clause = clause | column.ilike(pattern, escape="\\")
         return clause
+
+
+@dataclass(frozen=True)
+class Search:
+    """A substring search and the columns it may look in."""
+
+    text: str
+    columns: tuple[str, ...]
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p.title() for p in rest)
 
 
 def _python_kind(column: ColumnElement[Any]) -> type:

@@ -102,7 +102,7 @@ async def nested(
 ) -> Connection[Any]:
     """A connection of `type_name` rows under one parent row, batched across parents."""
     args = page_args(first, after, last, before)
-    filters = filters_of(filter_input)
+    filters = role_filters(info, type_name, filter_input)
     return await child_connection(
         info, type_name, parent_column, parent_id, filters, order_by, args
     )
@@ -119,4 +119,15 @@ async def root(
     before: str | None,
 ) -> Connection[Any]:
     args = page_args(first, after, last, before)
-    return await root_connection(info, type_name, filters_of(filter_input), order_by, args)
+    return await root_connection(
+        info, type_name, role_filters(info, type_name, filter_input), order_by, args
+    )
+
+
+def role_filters(info: Any, type_name: str, filter_input: Any) -> dict[str, Any]:
+    """Filter values, with `search` limited to the columns the viewer's role may read."""
+    filters = filters_of(filter_input)
+    if "search" in filters:
+        hidden = context_of(info).access.policy.hidden_fields
+        filters["search"] = SPECS[type_name].search_visible(filters["search"], hidden)
+    return filters

@@ -71,12 +71,12 @@ def role_schema(
 
     def _input_hidden(input_name: str) -> set[str]:
         """Fields of an input that would set or filter a hidden field (`marginPercent`, or
-        `managerId` for `manager`), and a `search` that would match a hidden column."""
+        `managerId` for `manager`). A `search` stays: it only looks in visible columns
+        (`ListSpec.search_visible`)."""
         match = _INPUT_NAME.match(input_name)
         subject = match.group(1) if match else None
         names = {f.split(".", 1)[1] for f in gone_fields if f.split(".", 1)[0] == subject}
-        search = {"search"} if _SEARCHES.get(input_name, frozenset()) & gone_fields else set()
-        return names | {f"{n}Id" for n in names} | search | absent_references
+        return names | {f"{n}Id" for n in names} | absent_references
 
     def visible(type_name: str, name: str, field: GraphQLField) -> bool:
         return (
@@ -186,14 +186,6 @@ def _arg(arg: GraphQLArgument, wrap: Callable[[Any], Any]) -> GraphQLArgument:
 #: Inputs that write or filter a type's fields: CreateCustomerInput, UpdateOpportunityInput,
 #: CustomerFilter, RegisterDealInput is about Opportunity.
 _INPUT_NAME = re.compile(r"^(?:Create|Update)?([A-Z][A-Za-z]*?)(?:Input|Filter)$")
-
-#: Fields a filter's `search` matches besides the name (the `search` columns of
-#: persistence/listing.py): a role that may not read one of them gets no `search`, or it could
-#: recover a hidden phone number one guess at a time.
-_SEARCHES = {
-    "ContactFilter": frozenset({"Contact.email", "Contact.phone"}),
-    "LeadFilter": frozenset({"Lead.contactName"}),
-}
 
 
 def _type_name(obj: Any, info: Any, abstract_type: Any) -> str:

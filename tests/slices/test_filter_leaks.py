@@ -62,3 +62,11 @@ async def test_roles_that_see_the_field_keep_the_filter(api: Api) -> None:
     await f.contact(api.engine, customer, phone="13900139000")
     query = '{ contacts(filter: {search: "13900139000"}) { totalCount } }'
     assert await api.query(query, sub="admin") == {"data": {"contacts": {"totalCount": 1}}}
+
+
+async def test_an_analyst_still_searches_contacts_by_name(api: Api) -> None:
+    await f.user(api.engine, "ANALYST", external_id="analyst")
+    customer = await f.customer(api.engine)
+    await f.contact(api.engine, customer, name="张伟", phone="13900139000")
+    query = '{ contacts(filter: {search: "张伟"}) { totalCount } }'
+    assert await api.query(query, sub="analyst") == {"data": {"contacts": {"totalCount": 1}}}
