@@ -66,47 +66,90 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(data_dir: Path, workers: int = 1) -> Iterator[str]:
-    """Run `uvicorn prism.asgi:app` against the bench database; yield its base URL."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "PRISM_DATABASE_URL": bench_url(),
-        "PRISM_DATA_DIR": str(data_dir),
-        "PRISM_ENV": "dev",
-    }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "prism.asgi:app",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
+def spawn_server(
+    cmd: list[str],
+    env: dict[str, str],
+    ready_url: str,
+    *,
+    ready_body: dict[str, object] | None = None,
+    timeout: float = 90,
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Start a server process, wait until `ready_url` answers 200 (to a GET, or to a POST of
+    `ready_body`), stop it on exit."""
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
     try:
-        deadline = time.time() + 60
+        deadline = time.time() + timeout
         while time.time() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{cmd[0]} exited with {proc.returncode} before it was ready")
             try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                if ready_body is None:
+                    response = httpx.get(ready_url, timeout=1)
+                else:
+                    response = httpx.post(ready_url, json=ready_body, timeout=1)
+                if response.status_code == 200:
                     break
             except httpx.HTTPError:
-                time.sleep(0.2)
+                pass
+            time.sleep(0.2)
         else:
-            raise RuntimeError("server did not become ready")
-        yield base
+            raise RuntimeError(f"server did not become ready: {' '.join(cmd)}")
+        yield proc
     finally:
         proc.terminate()
-        proc.wait(timeout=20)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=20)
+
+
+def prism_env(data_dir: Path, database_url: str | None = None) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PRISM_DATABASE_URL": database_url or bench_url(),
+        "PRISM_DATA_DIR": str(data_dir),
+        "PRISM_ENV": "dev",
+        # Benchmarks measure speed, not the per-viewer budget.
+        "PRISM_RATE_LIMIT_PER_MINUTE": "1000000000",
+    }
+
+
+def uvicorn_cmd(app: str, port: int, workers: int = 1) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        app,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+
+
+@contextmanager
+def live_prism(
+    data_dir: Path, workers: int = 1, database_url: str | None = None
+) -> Iterator[tuple[str, int]]:
+    """Run `uvicorn prism.asgi:app` against the bench database; yield (base URL, pid)."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    cmd = uvicorn_cmd("prism.asgi:app", port, workers)
+    with spawn_server(cmd, prism_env(data_dir, database_url), f"{base}/readyz") as proc:
+        yield base, proc.pid
+
+
+@contextmanager
+def live_server(data_dir: Path, workers: int = 1) -> Iterator[str]:
+    """Run `uvicorn prism.asgi:app` against the bench database; yield its base URL."""
+    with live_prism(data_dir, workers) as (base, _pid):
+        yield base
 
 
 def token_for(data_dir: Path, sub: str) -> str:
