@@ -18,7 +18,9 @@ def make_engine(url: str, *, pool_size: int = 10, statement_timeout_ms: int = 50
         async_url(url),
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
+        # No ping before every checkout (a round trip per statement): a connection the server
+        # dropped fails once with UNAVAILABLE, and the pool then replaces all older ones.
+        pool_pre_ping=False,
         connect_args={
             "server_settings": {
                 "statement_timeout": str(statement_timeout_ms),
