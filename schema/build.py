@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 import strawberry
+from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.name_converter import NameConverter
 
 from schema.engagement import Contact, Interaction, Task
 from schema.people import Partner, User
 from schema.query import Query
 from schema.sales import Lead, Opportunity, OpportunityStageChange
 from schema.service import Asset, Contract, ServiceVisit, SurveyResponse, Ticket, TicketEvent
+
+
+class CachedNameConverter(NameConverter):
+    """Strawberry converts input field names to camelCase on every argument of every call;
+    the names are few and fixed, so remember them."""
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one converter per process, names are few
+    def apply_naming_config(self, name: str) -> str:
+        return super().apply_naming_config(name)
 
 
 @cache
@@ -20,6 +31,7 @@ def build_full_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        config=StrawberryConfig(name_converter=CachedNameConverter()),
         types=[
             Contact,
             Interaction,

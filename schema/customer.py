@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -13,37 +12,30 @@ from strawberry.types import Info
 from resolvers import lists, timeline
 from schema.common_args import After, Before, First, Last
 from schema.connection import Connection, OrderDirection
-from schema.engagement import TimelineItem
+from schema.engagement import (
+    Contact,
+    ContactOrder,
+    Interaction,
+    InteractionFilter,
+    InteractionOrder,
+    Task,
+    TimelineItem,
+)
 from schema.enums import CustomerStatus, CustomerTier, LifecycleStage, Region
 from schema.node import Node
+from schema.people import Partner, User
 from schema.registry import entity
-
-if TYPE_CHECKING:
-    from schema.engagement import (
-        Contact,
-        ContactOrder,
-        Interaction,
-        InteractionFilter,
-        InteractionOrder,
-        Task,
-    )
-    from schema.people import Partner, User
-    from schema.sales import Opportunity, OpportunityFilter, OpportunityOrder
-    from schema.service import (
-        Asset,
-        AssetOrder,
-        Contract,
-        ContractOrder,
-        SurveyResponse,
-        Ticket,
-        TicketFilter,
-        TicketOrder,
-    )
-
-ENGAGEMENT = "schema.engagement"
-PEOPLE = "schema.people"
-SALES = "schema.sales"
-SERVICE = "schema.service"
+from schema.sales import Opportunity, OpportunityFilter, OpportunityOrder
+from schema.service import (
+    Asset,
+    AssetOrder,
+    Contract,
+    ContractOrder,
+    SurveyResponse,
+    Ticket,
+    TicketFilter,
+    TicketOrder,
+)
 
 
 @strawberry.enum(description="Orderings of customers.")
@@ -102,11 +94,11 @@ class Customer(Node):
     partner_id: strawberry.Private[int | None]
 
     @strawberry.field(description="The sales owner.")
-    async def owner(self, info: Info) -> Annotated[User, strawberry.lazy(PEOPLE)] | None:
+    async def owner(self, info: Info) -> User | None:
         return await lists.node(info, "User", self.owner_id)
 
     @strawberry.field(description="The channel partner serving this customer.")
-    async def partner(self, info: Info) -> Annotated[Partner, strawberry.lazy(PEOPLE)] | None:
+    async def partner(self, info: Info) -> Partner | None:
         return await lists.node(info, "Partner", self.partner_id)
 
     @strawberry.field(description="Sum of won opportunities (CLOSED_WON amounts) you can see.")
@@ -121,8 +113,8 @@ class Customer(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        order_by: Annotated[ContactOrder, strawberry.lazy(ENGAGEMENT)] | None = None,
-    ) -> Connection[Annotated[Contact, strawberry.lazy(ENGAGEMENT)]]:
+        order_by: ContactOrder | None = None,
+    ) -> Connection[Contact]:
         return await lists.nested(
             info, "Contact", self.db_id, None, order_by, first, after, last, before
         )
@@ -135,9 +127,9 @@ class Customer(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[OpportunityFilter, strawberry.lazy(SALES)] | None = None,
-        order_by: Annotated[OpportunityOrder, strawberry.lazy(SALES)] | None = None,
-    ) -> Connection[Annotated[Opportunity, strawberry.lazy(SALES)]]:
+        filter: OpportunityFilter | None = None,
+        order_by: OpportunityOrder | None = None,
+    ) -> Connection[Opportunity]:
         return await lists.nested(
             info, "Opportunity", self.db_id, filter, order_by, first, after, last, before
         )
@@ -150,9 +142,9 @@ class Customer(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[TicketFilter, strawberry.lazy(SERVICE)] | None = None,
-        order_by: Annotated[TicketOrder, strawberry.lazy(SERVICE)] | None = None,
-    ) -> Connection[Annotated[Ticket, strawberry.lazy(SERVICE)]]:
+        filter: TicketFilter | None = None,
+        order_by: TicketOrder | None = None,
+    ) -> Connection[Ticket]:
         return await lists.nested(
             info, "Ticket", self.db_id, filter, order_by, first, after, last, before
         )
@@ -165,8 +157,8 @@ class Customer(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        order_by: Annotated[AssetOrder, strawberry.lazy(SERVICE)] | None = None,
-    ) -> Connection[Annotated[Asset, strawberry.lazy(SERVICE)]]:
+        order_by: AssetOrder | None = None,
+    ) -> Connection[Asset]:
         return await lists.nested(
             info, "Asset", self.db_id, None, order_by, first, after, last, before
         )
@@ -179,8 +171,8 @@ class Customer(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        order_by: Annotated[ContractOrder, strawberry.lazy(SERVICE)] | None = None,
-    ) -> Connection[Annotated[Contract, strawberry.lazy(SERVICE)]]:
+        order_by: ContractOrder | None = None,
+    ) -> Connection[Contract]:
         return await lists.nested(
             info, "Contract", self.db_id, None, order_by, first, after, last, before
         )
@@ -193,9 +185,9 @@ class Customer(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[InteractionFilter, strawberry.lazy(ENGAGEMENT)] | None = None,
-        order_by: Annotated[InteractionOrder, strawberry.lazy(ENGAGEMENT)] | None = None,
-    ) -> Connection[Annotated[Interaction, strawberry.lazy(ENGAGEMENT)]]:
+        filter: InteractionFilter | None = None,
+        order_by: InteractionOrder | None = None,
+    ) -> Connection[Interaction]:
         return await lists.nested(
             info, "Interaction", self.db_id, filter, order_by, first, after, last, before
         )
@@ -208,7 +200,7 @@ class Customer(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> Connection[Annotated[SurveyResponse, strawberry.lazy(SERVICE)]]:
+    ) -> Connection[SurveyResponse]:
         return await lists.nested(
             info, "SurveyResponse", self.db_id, None, None, first, after, last, before
         )
@@ -221,7 +213,7 @@ class Customer(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> Connection[Annotated[Task, strawberry.lazy(ENGAGEMENT)]]:
+    ) -> Connection[Task]:
         return await lists.nested(info, "Task", self.db_id, None, None, first, after, last, before)
 
     @strawberry.field(
