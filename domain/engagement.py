@@ -7,10 +7,10 @@ from typing import Any
 
 from domain.enums import Role
 from domain.errors import Refused, bad_input
-from domain.fields import clean, require, text
+from domain.fields import clean, instant, require, text
 from domain.ports import Store
 
-INTERACTION_RULES = {"summary": text(5000)}
+INTERACTION_RULES = {"summary": text(5000), "occurred_at": instant}
 
 
 async def log_interaction(store: Store, values: dict[str, Any]) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -54,6 +55,17 @@ def percent(value: Any) -> Any:
     if not isinstance(value, Decimal) or not value.is_finite() or not 0 <= value <= 100:
         raise InvalidValue("must be a percentage between 0 and 100")
     return value.quantize(Decimal("0.01"))
+
+
+def instant(value: Any) -> Any:
+    """A point in time, in UTC. A naive one would mean whatever zone the server runs in, and
+    cannot be compared with an aware one: the client must say which offset it means."""
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise InvalidValue("must include a UTC offset, e.g. 2026-11-01T09:00:00+08:00")
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise InvalidValue("is out of range") from None
 
 
 def currency(value: Any) -> Any:

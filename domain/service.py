@@ -7,7 +7,16 @@ from typing import Any
 
 from domain.enums import Role, TicketEventKind, TicketPriority, TicketStatus
 from domain.errors import Refused, bad_input, stale
-from domain.fields import clean, free_json, int_range, optional_text, present, require, text
+from domain.fields import (
+    clean,
+    free_json,
+    instant,
+    int_range,
+    optional_text,
+    present,
+    require,
+    text,
+)
 from domain.ports import Store
 
 S = TicketStatus
@@ -31,6 +40,10 @@ SLA: dict[TicketPriority, tuple[timedelta, timedelta]] = {
 ASSIGNABLE = (Role.TECHNICIAN, Role.SERVICE_AGENT, Role.ADMIN)
 TICKET_RULES = {"subject": text(300), "description": optional_text(10_000)}
 VISIT_RULES = {
+    "scheduled_start": instant,
+    "scheduled_end": instant,
+    "check_in_at": instant,
+    "check_out_at": instant,
     "notes": optional_text(10_000),
     "customer_rating": int_range(1, 5),
     "parts_used": free_json(20_000),

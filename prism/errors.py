@@ -6,6 +6,7 @@ import logging
 import re
 from typing import Any
 
+import asyncpg
 from graphql import GraphQLError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
@@ -15,6 +16,10 @@ log = logging.getLogger("prism.errors")
 
 _SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
 _UNAVAILABLE = (OperationalError, InterfaceError, ConnectionError, OSError, TimeoutError)
+# SQLSTATEs of a server that is gone or not there yet: class 08 (connection exception), 57P01
+# (terminated by an administrator), 57P02 (crash shutdown), 57P03 ("the database system is
+# shutting down" / "starting up"); asyncpg reports them as plain `PostgresError`s.
+_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
 
 
 def error(message: str, code: str, **extra: Any) -> dict[str, Any]:
@@ -42,7 +47,7 @@ def field_error(err: GraphQLError, request_id: str) -> dict[str, Any]:
         out = error(original.message, "BAD_USER_INPUT")
     elif original is None or isinstance(original, GraphQLError):
         out = error(without_suggestions(err.message), code or "BAD_USER_INPUT")
-    elif _is_unavailable(original):
+    elif is_unavailable(original):
         log.warning("database unavailable [%s]: %r", request_id, original)
         out = error("The service is temporarily unavailable; retry shortly", "UNAVAILABLE")
     else:
@@ -55,7 +60,16 @@ def field_error(err: GraphQLError, request_id: str) -> dict[str, Any]:
     return out
 
 
-def _is_unavailable(exc: BaseException) -> bool:
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return True
+def is_unavailable(exc: BaseException) -> bool:
+    """The database is unreachable, going away or starting: an outage one may retry."""
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        sqlstate = getattr(exc.orig, "sqlstate", None) or ""
+        if sqlstate.startswith(_UNAVAILABLE_SQLSTATES):
+            return True
+        # asyncpg's protocol stuck in a state it cannot leave, as when the server's termination
+        # notice reached a pooled idle connection before the socket closed: the connection is dead.
+        if isinstance(getattr(exc.orig, "__cause__", None), asyncpg.exceptions.InternalClientError):
+            return True
     return isinstance(exc, _UNAVAILABLE)

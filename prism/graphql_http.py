@@ -29,7 +29,7 @@ from persistence import idempotency
 from persistence.loaders import Loaders
 from persistence.session import Database
 from prism.auth import Unauthenticated, authenticate
-from prism.errors import error, field_error, request_error
+from prism.errors import error, field_error, is_unavailable, request_error
 from prism.graphql_request import GraphQLParams, RequestProblem, read_params
 from prism.limits import Measure, QueryTooComplex, check, measure_operations
 from prism.ratelimit import Spend, rate_limiter
@@ -135,6 +135,12 @@ class GraphQLEndpoint:
             message = f"The request ran past its {self.settings.request_timeout_ms} ms deadline"
             payload, status = {"errors": [error(message, "UNAVAILABLE")]}, 503
             headers["retry-after"] = "1"
+        except Exception as exc:  # noqa: BLE001 - outside resolvers: the viewer lookup, the
+            # rate limiter, the idempotency claim, the commit. A database outage there is the
+            # same outage a resolver would report; anything else is masked, never a trace.
+            payload, status = _unexpected(exc, request_id)
+            if status == 503:
+                headers["retry-after"] = "1"
         return JSONResponse(payload, status_code=status, media_type=media, headers=headers)
 
     async def _respond(
@@ -213,6 +219,16 @@ class GraphQLEndpoint:
                 if key is not None:
                     await idempotency.store(conn, user_id, key, payload)
         return payload
+
+
+def _unexpected(exc: Exception, request_id: str) -> tuple[dict[str, Any], int]:
+    if is_unavailable(exc):
+        log.warning("database unavailable [%s]: %r", request_id, exc)
+        message = "The service is temporarily unavailable; retry shortly"
+        return {"errors": [error(message, "UNAVAILABLE")]}, 503
+    log.error("unexpected error [%s]", request_id, exc_info=exc)
+    body = error("Internal server error", "INTERNAL_SERVER_ERROR", requestId=request_id)
+    return {"errors": [body]}, 500
 
 
 def _failed_unexpectedly(payload: dict[str, Any]) -> bool:
