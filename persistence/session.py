@@ -21,12 +21,25 @@ class Database:
         self.engine = engine.execution_options(isolation_level="AUTOCOMMIT")
         self.shared = shared
         self._lock = asyncio.Lock()
+        self._closed = False
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[AsyncConnection]:
         if self.shared is not None:
             async with self._lock:
+                if self._closed:
+                    raise RuntimeError("the request's transaction has ended")
                 yield self.shared
         else:
             async with self.engine.connect() as conn:
                 yield conn
+
+    async def close(self) -> None:
+        """End the request's use of the shared connection before it commits.
+
+        When a field fails, GraphQL execution returns while sibling resolvers may still be
+        running; this waits for the one on the connection and turns away the rest, so the
+        commit never races a read and the connection never returns to the pool mid-query.
+        """
+        async with self._lock:
+            self._closed = True

@@ -175,17 +175,20 @@ class GraphQLEndpoint:
             request_id=call.request_id,
             registry=self.state.schemas,
         )
-        outcome = execute(
-            call.slice_.schema,
-            call.document,
-            context_value=context,
-            variable_values=call.params.variables,
-            operation_name=call.params.operation_name,
-            executor_class=StrawberryGraphQLCoreExecutionContext,
-            hide_suggestions=True,
-        )
-        # `is_awaitable` narrows only its true branch; either way what remains is the result.
-        result = cast(ExecutionResult, await outcome if is_awaitable(outcome) else outcome)
+        try:
+            outcome = execute(
+                call.slice_.schema,
+                call.document,
+                context_value=context,
+                variable_values=call.params.variables,
+                operation_name=call.params.operation_name,
+                executor_class=StrawberryGraphQLCoreExecutionContext,
+                hide_suggestions=True,
+            )
+            # `is_awaitable` narrows only its true branch; either way what remains is the result.
+            result = cast(ExecutionResult, await outcome if is_awaitable(outcome) else outcome)
+        finally:
+            await db.close()
         payload: dict[str, Any] = {}
         if result.errors:
             payload["errors"] = [field_error(e, call.request_id) for e in result.errors]
