@@ -96,5 +96,6 @@ async def explain_policy(url: str, role: str, type_name: str | None) -> str:
     async with transaction(url) as conn:
         await policy_store.ensure_default(conn)
         lines = await policy_store.load_lines(conn)
-    policies = compile_policies(lines, SchemaRegistry().catalogue)
-    return explain(policies, Role(role.upper()), type_name)
+    registry = SchemaRegistry()
+    registry.load(lines)
+    return explain(registry.policies, Role(role.upper()), type_name)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 
 import strawberry
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, print_schema, validate
@@ -46,16 +47,15 @@ class SchemaRegistry:
 
     def load(self, lines: list[list[str]]) -> None:
         policies = compile_policies(lines, self.catalogue)
-        self._slices = {
-            role: RoleSlice(
-                policy=policy,
-                schema=role_schema(
-                    self.full._schema, policy.hidden_types, policy.hidden_fields | _admin(policy)
-                ),
+        slices = {}
+        for role, policy in policies.items():
+            schema = role_schema(
+                self.full._schema, policy.hidden_types, policy.hidden_fields | _admin(policy)
             )
-            for role, policy in policies.items()
-        }
-        self.lines, self.policies = lines, policies
+            slices[role] = RoleSlice(policy=_as_served(policy, schema), schema=schema)
+        self._slices = slices
+        self.lines = lines
+        self.policies = {role: slice_.policy for role, slice_ in slices.items()}
 
     lines: list[list[str]]
     policies: dict[Role, RolePolicy]
@@ -72,3 +72,15 @@ def _admin(policy: RolePolicy) -> frozenset[str]:
     if policy.can(POLICY_TYPE, "manage"):
         return frozenset()
     return frozenset({"Query.explainAccess", "Mutation.updatePolicy"})
+
+
+def _as_served(policy: RolePolicy, schema: GraphQLSchema) -> RolePolicy:
+    """The policy with each type's fields as the role's schema has them, so `explain` does not
+    list a field the schema dropped with its type (a technician's `Customer.opportunities`)."""
+    present = {
+        type_name: tuple(
+            f for f in fields if f in getattr(schema.type_map.get(type_name), "fields", {})
+        )
+        for type_name, fields in policy.fields.items()
+    }
+    return replace(policy, fields=MappingProxyType(present))
