@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Table, false, func
 
+from domain.fields import camel
 from persistence import models as m
 from persistence.pagination import Direction, Ordering
 
@@ -67,7 +68,7 @@ class ListSpec:
         """A search over the columns the role may read: an analyst who may not see phone
         numbers must not find contacts by them either."""
         columns = tuple(
-            c for c in self.search if f"{self.type_name}.{_camel(c)}" not in hidden_fields
+            c for c in self.search if f"{self.type_name}.{camel(c)}" not in hidden_fields
         )
         return Search(text, columns)
 
@@ -90,11 +91,6 @@ class Search:
 
     text: str
     columns: tuple[str, ...]
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(p.title() for p in rest)
 
 
 def _python_kind(column: ColumnElement[Any]) -> type:

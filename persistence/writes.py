@@ -24,24 +24,11 @@ from authz.access import Access
 from authz.scopes import compile_scope
 from domain.enums import Role
 from domain.errors import Problem, Refused, bad_input, conflict, forbidden, not_found, stale
+from domain.fields import camel
 from persistence import models as m
+from persistence.listing import SPECS
 
-TABLES: dict[str, Table] = {
-    "Partner": m.Partner.__table__,
-    "User": m.User.__table__,
-    "Customer": m.Customer.__table__,
-    "Contact": m.Contact.__table__,
-    "Lead": m.Lead.__table__,
-    "Opportunity": m.Opportunity.__table__,
-    "OpportunityStageChange": m.OpportunityStageChange.__table__,
-    "Ticket": m.Ticket.__table__,
-    "TicketEvent": m.TicketEvent.__table__,
-    "ServiceVisit": m.ServiceVisit.__table__,
-    "Asset": m.Asset.__table__,
-    "Contract": m.Contract.__table__,
-    "Interaction": m.Interaction.__table__,
-    "Task": m.Task.__table__,
-}
+TABLES: dict[str, Table] = {name: spec.table for name, spec in SPECS.items()}
 
 # Unique constraints a client can hit, and the input field to blame.
 _UNIQUE_FIELDS = {
@@ -50,11 +37,6 @@ _UNIQUE_FIELDS = {
     "uq_app_user_external_id": ("externalId", "a user with this externalId already exists"),
     "uq_asset_serial_number": ("serialNumber", "serialNumber is already registered"),
 }
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(p.title() for p in rest)
 
 
 class SqlStore:
@@ -188,7 +170,7 @@ def _as_refusal(exc: DBAPIError) -> Exception:
         return conflict(field, message)
     if isinstance(cause, ForeignKeyViolationError):
         column = re.sub(r"^fk_[a-z_]+?_([a-z_]+_id)_[a-z_]+$", r"\1", name)
-        return Refused(bad_input(_camel(column), "refers to a record that does not exist"))
+        return Refused(bad_input(camel(column), "refers to a record that does not exist"))
     if isinstance(cause, CheckViolationError):
         rule = name.removeprefix("ck_")
         return Refused(Problem(None, f"a value is out of range ({rule})", "BAD_USER_INPUT"))

@@ -12,31 +12,12 @@ from enum import Enum
 from typing import Any
 
 from domain.errors import Problem, Refused
+from domain.fields import camel
 from persistence.errors import BadInput
 from persistence.writes import SqlStore
 from resolvers.context import context_of
 from schema.errors import ErrorCode, UserError
-from schema.ids import decode_id_of
-
-#: Input fields holding IDs, and the type each must name.
-ID_FIELDS = {
-    "customer_id": "Customer",
-    "owner_id": "User",
-    "partner_id": "Partner",
-    "manager_id": "User",
-    "assignee_id": "User",
-    "technician_id": "User",
-    "contact_id": "Contact",
-    "asset_id": "Asset",
-    "lead_id": "Lead",
-    "ticket_id": "Ticket",
-    "opportunity_id": "Opportunity",
-}
-
-
-def camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(p.title() for p in rest)
+from schema.ids import REFERENCES, decode_id_of
 
 
 def values_of(input_: Any, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -46,8 +27,8 @@ def values_of(input_: Any, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
         value = getattr(input_, field.name)
         if field.name in skip or value is None:
             continue
-        if field.name in ID_FIELDS:
-            value = decode_id_of(value, ID_FIELDS[field.name], camel(field.name))
+        if field.name in REFERENCES:
+            value = decode_id_of(value, REFERENCES[field.name], camel(field.name))
         elif isinstance(value, Enum):
             value = value.value
         values[field.name] = value

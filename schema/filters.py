@@ -7,26 +7,11 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
+from domain.fields import camel
 from persistence.errors import BadInput
-from schema.ids import decode_id_of
-
-# Filter fields that take IDs, and the type each must name.
-ID_FILTERS = {
-    "owner_id": "User",
-    "assignee_id": "User",
-    "technician_id": "User",
-    "partner_id": "Partner",
-    "customer_id": "Customer",
-    "ticket_id": "Ticket",
-    "manager_id": "User",
-}
+from schema.ids import REFERENCES, decode_id_of
 
 MAX_SEARCH = 200
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(p.title() for p in rest)
 
 
 def _plain(value: Any) -> Any:
@@ -53,14 +38,14 @@ def filters_of(filter_input: Any) -> dict[str, Any]:
         return {}
     values: dict[str, Any] = {}
     for f in dataclasses.fields(filter_input):
-        value, field = getattr(filter_input, f.name), f"filter.{_camel(f.name)}"
+        value, field = getattr(filter_input, f.name), f"filter.{camel(f.name)}"
         if value is None:
             continue
         if isinstance(value, str) and "\x00" in value:
             # PostgreSQL text cannot hold NUL; the driver would fail on it, not the client.
             raise BadInput(f"`{field}` must not contain NUL characters", field)
-        if f.name in ID_FILTERS:
-            value = decode_id_of(value, ID_FILTERS[f.name], field)
+        if f.name in REFERENCES:
+            value = decode_id_of(value, REFERENCES[f.name], field)
         elif isinstance(value, datetime):
             value = _instant(value, field)
         elif f.name == "search":

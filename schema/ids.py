@@ -7,6 +7,21 @@ import binascii
 
 from persistence.errors import BadInput
 
+#: Input and filter fields that hold IDs, and the type each must name (`ownerId` is a User's).
+REFERENCES = {
+    "customer_id": "Customer",
+    "owner_id": "User",
+    "partner_id": "Partner",
+    "manager_id": "User",
+    "assignee_id": "User",
+    "technician_id": "User",
+    "contact_id": "Contact",
+    "asset_id": "Asset",
+    "lead_id": "Lead",
+    "ticket_id": "Ticket",
+    "opportunity_id": "Opportunity",
+}
+
 
 def encode_id(type_name: str, pk: int) -> str:
     return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
