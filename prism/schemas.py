@@ -8,7 +8,7 @@ from types import MappingProxyType
 import strawberry
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, print_schema, validate
 
-from authz.policy import POLICY_TYPE, RolePolicy, compile_policies
+from authz.policy import RolePolicy, compile_policies
 from domain.enums import Role
 from schema.build import build_full_schema
 from schema.catalogue import field_catalogue
@@ -50,7 +50,9 @@ class SchemaRegistry:
         slices = {}
         for role, policy in policies.items():
             schema = role_schema(
-                self.full._schema, policy.hidden_types, policy.hidden_fields | _admin(policy)
+                self.full._schema,
+                policy.hidden_types,
+                policy.hidden_fields | policy.absent_operations(),
             )
             slices[role] = RoleSlice(policy=_as_served(policy, schema), schema=schema)
         self._slices = slices
@@ -65,13 +67,6 @@ class SchemaRegistry:
 
     def sdl(self, role: Role) -> str:
         return print_schema(self.slice(role).schema)
-
-
-def _admin(policy: RolePolicy) -> frozenset[str]:
-    """Policy administration is in the schema only of roles the policy lets manage it."""
-    if policy.can(POLICY_TYPE, "manage"):
-        return frozenset()
-    return frozenset({"Query.explainAccess", "Mutation.updatePolicy"})
 
 
 def _as_served(policy: RolePolicy, schema: GraphQLSchema) -> RolePolicy:
