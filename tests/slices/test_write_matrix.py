@@ -4,7 +4,8 @@ target, a foreign or nonexistent ID in each reference field), against `write_ora
 For each cell the viewer posts one mutation through the app and the test asserts what
 CONTRACT §1, §3 and §5 promise:
 
-- a mutation the role may never call is absent from its schema (a GraphQL error, no data);
+- a mutation the role may never call is absent from its schema (a GraphQL error, no data; a
+  read-only role has no mutation type), also when the input is about a lead alone;
 - a reference field to a type absent from the role's schema is absent from its input;
 - an own, valid write succeeds and shows in the database (one new row, or `version` + 1);
 - a foreign ID (exists, outside the slice) and a nonexistent one both get `NOT_FOUND` on that
@@ -166,6 +167,8 @@ def schema_failures(schemas: dict[str, RoleSchema]) -> list[str]:
         unknown = id_fields(fields) - REFERENCE_TYPES.keys()
         failures += [f"{name}.{field}: a reference the oracle does not know" for field in unknown]
     for role, schema in schemas.items():
+        if not _allowed(role) and schema:  # a read-only role has no mutation type at all
+            failures.append(f"{role}: has a mutation type ({len(schema)} mutations)")
         for name in sorted(schema.keys() & admin.keys() & _allowed(role)):
             known = id_fields(admin[name][1]) & REFERENCE_TYPES.keys()
             want = {f for f in known if REFERENCE_TYPES[f] not in absent_types(role)}
@@ -285,7 +288,7 @@ class Matrix:
             if changed:
                 await self.restore()
             return
-        if case.kind in ("absent", "absent-field"):
+        if case.kind in ("absent", "absent-lead", "absent-field"):
             self.expect_schema_refusal(case, me, body, changed)
         elif case.kind in ("own", "own-lead"):
             added = {t: self.before[t][0] - before[t][0] for t in before if t in self.before}
@@ -303,8 +306,8 @@ class Matrix:
             await self.restore()
 
     def input_for(self, case: Case, inputs: Inputs) -> dict[str, Any] | None:
-        if case.kind == "absent":
-            return inputs.probe(case.mutation)
+        if case.kind in ("absent", "absent-lead"):
+            return inputs.probe(case.mutation, case.kind.replace("absent", "own"))
         if case.kind == "absent-field":  # the role has no such rows: start from the usual input
             values = inputs.own(case.mutation)
         else:

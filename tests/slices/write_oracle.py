@@ -10,6 +10,7 @@ viewer may read.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -130,6 +131,9 @@ EFFECTS: dict[str, tuple[str, str]] = {
 # §2: who may be given a ticket (§7 escalation: technicians, service agents, admins).
 ASSIGNABLE = ("TECHNICIAN", "SERVICE_AGENT", "ADMIN")
 MISSING_OFFSET = 10**6
+# Every row of a world is at its first version: the matrix inserts the world again after any
+# write that changed it.
+FIRST_VERSION = 1
 
 
 @dataclass(frozen=True, order=True)
@@ -138,7 +142,9 @@ class Case:
 
     mutation: str
     role: str
-    kind: str  # absent | own | own-lead | foreign | nonexistent | absent-field | other-customer
+    # absent | absent-lead | own | own-lead | foreign | nonexistent | absent-field |
+    # other-customer ("-lead": the input is about a lead alone)
+    kind: str
     field: str | None = None
 
     def __str__(self) -> str:
@@ -158,10 +164,13 @@ def base_of(case: Case) -> str:
 def cases(mutation: str, role: str, id_fields: Iterable[str]) -> list[Case]:
     """Every cell for one role and mutation; `id_fields` are the `…Id` fields of its input in
     the ADMIN schema (all of them, so a new reference cannot go untested)."""
+    about_leads = any(m == mutation for m, _ in LEAD_ONLY)
     if role not in MUTATIONS[mutation]:
-        return [Case(mutation, role, "absent")]
+        return [Case(mutation, role, "absent")] + (
+            [Case(mutation, role, "absent-lead")] if about_leads else []
+        )
     found = [Case(mutation, role, "own")]
-    if any(m == mutation for m, _ in LEAD_ONLY) and "Lead" not in absent_types(role):
+    if about_leads and "Lead" not in absent_types(role):
         found.append(Case(mutation, role, "own-lead"))
     for field in sorted(id_fields):
         type_name = REFERENCE_TYPES[field]
@@ -251,21 +260,21 @@ class Inputs:
         if variant == "own-lead":
             lead = self._first("Lead")
             return None if lead is None else {**_INTERACTION, "leadId": lead}
-        values = getattr(self, "_" + mutation)()
+        values = getattr(self, re.sub("([A-Z])", r"_\1", "_" + mutation).lower())()
         if values is None:
             return None
         return {k: v for k, v in values.items() if v is not None}
 
-    def probe(self, mutation: str) -> dict[str, Any] | None:
+    def probe(self, mutation: str, variant: str = "own") -> dict[str, Any] | None:
         """An input for a role that must not call `mutation` at all: its own rows if it has
         them, else any row of the world (None if the world has none); a new user is an ADMIN
         (the escalation §1 forbids)."""
-        own = self.own(mutation)
+        own = self.own(mutation, variant)
         if own is None:
             everything = Inputs(
                 self.world, self.ids, self._an_admin(), self.policy_csv, self.unique
             )
-            own = everything.own(mutation)
+            own = everything.own(mutation, variant)
         if own is None:
             return None
         if mutation == "createUser":
@@ -276,13 +285,13 @@ class Inputs:
     def _an_admin(self) -> int:
         return next(i for i, u in enumerate(self.world.users) if u.role == "ADMIN")
 
-    def _updatePolicy(self) -> dict[str, Any]:  # noqa: N802
+    def _update_policy(self) -> dict[str, Any]:
         return {"csv": self.policy_csv}
 
-    def _createPartner(self) -> dict[str, Any]:  # noqa: N802
+    def _create_partner(self) -> dict[str, Any]:
         return {"name": f"渠道 {self.unique}", "kind": "DEALER", "tier": "GOLD", "region": "EAST"}
 
-    def _createUser(self) -> dict[str, Any]:  # noqa: N802
+    def _create_user(self) -> dict[str, Any]:
         return {
             "externalId": f"new-{self.unique}",
             "displayName": "新技术员",
@@ -291,7 +300,7 @@ class Inputs:
             "managerId": self._users("SERVICE_AGENT"),
         }
 
-    def _createCustomer(self) -> dict[str, Any]:  # noqa: N802
+    def _create_customer(self) -> dict[str, Any]:
         values: dict[str, Any] = {"name": f"客户 {self.unique}", "region": "EAST"}
         if self.role == "ADMIN":
             values.update(ownerId=self._users("SALES_REP"), partnerId=self._first("Partner"))
@@ -301,15 +310,17 @@ class Inputs:
             values["partnerId"] = self._my_partner()
         return values
 
-    def _updateCustomer(self) -> dict[str, Any] | None:  # noqa: N802
+    def _update_customer(self) -> dict[str, Any] | None:
         customer = self._first("Customer")
-        return None if customer is None else {"customerId": customer, "name": "改名有限公司"}
+        if customer is None:
+            return None
+        return {"customerId": customer, "expectedVersion": FIRST_VERSION, "name": "改名有限公司"}
 
-    def _createContact(self) -> dict[str, Any] | None:  # noqa: N802
+    def _create_contact(self) -> dict[str, Any] | None:
         customer = self._first("Customer")
         return None if customer is None else {"customerId": customer, "name": "李经理"}
 
-    def _createLead(self) -> dict[str, Any]:  # noqa: N802
+    def _create_lead(self) -> dict[str, Any]:
         values: dict[str, Any] = {"companyName": f"潜在客户 {self.unique}", "source": "EVENT"}
         if self.role == "ADMIN":
             values.update(assigneeId=self._users("SALES_REP"), partnerId=self._first("Partner"))
@@ -319,28 +330,30 @@ class Inputs:
             values["partnerId"] = self._my_partner()
         return values
 
-    def _convertLead(self) -> dict[str, Any] | None:  # noqa: N802
+    def _convert_lead(self) -> dict[str, Any] | None:
         lead = self._first("Lead")  # every lead of a world is NEW
         return None if lead is None else {"leadId": lead}
 
-    def _createOpportunity(self) -> dict[str, Any] | None:  # noqa: N802
+    def _create_opportunity(self) -> dict[str, Any] | None:
         customer = self._first("Customer")
         if customer is None:
             return None
         return {"customerId": customer, "name": "新商机", "amount": "5000.00"}
 
-    def _updateOpportunity(self) -> dict[str, Any] | None:  # noqa: N802
+    def _update_opportunity(self) -> dict[str, Any] | None:
         deal = self._first("Opportunity")
-        return None if deal is None else {"opportunityId": deal, "name": "改名商机"}
+        if deal is None:
+            return None
+        return {"opportunityId": deal, "expectedVersion": FIRST_VERSION, "name": "改名商机"}
 
-    def _registerDeal(self) -> dict[str, Any] | None:  # noqa: N802
+    def _register_deal(self) -> dict[str, Any] | None:
         customers = self.world.customers
         customer = self._first("Customer", lambda c: customers[c].partner is not None)
         if customer is None:
             return None
         return {"customerId": customer, "name": "报备商机", "amount": "8000.00"}
 
-    def _createTicket(self) -> dict[str, Any] | None:  # noqa: N802
+    def _create_ticket(self) -> dict[str, Any] | None:
         customer = self._customer()
         if customer is None:
             return None
@@ -352,18 +365,20 @@ class Inputs:
             "assetId": self._child("Asset", customer),
         }
 
-    def _assignTicket(self) -> dict[str, Any] | None:  # noqa: N802
+    def _assign_ticket(self) -> dict[str, Any] | None:
         ticket = self._first("Ticket")
         assignee = next(filter(None, (self._users(role) for role in ASSIGNABLE)), None)
         if ticket is None or assignee is None:
             return None
         return {"ticketId": ticket, "assigneeId": assignee}
 
-    def _updateTicketStatus(self) -> dict[str, Any] | None:  # noqa: N802
+    def _update_ticket_status(self) -> dict[str, Any] | None:
         ticket = self._first("Ticket")  # every ticket of a world is NEW
-        return None if ticket is None else {"ticketId": ticket, "status": "ACCEPTED"}
+        if ticket is None:
+            return None
+        return {"ticketId": ticket, "expectedVersion": FIRST_VERSION, "status": "ACCEPTED"}
 
-    def _recordServiceVisit(self) -> dict[str, Any] | None:  # noqa: N802
+    def _record_service_visit(self) -> dict[str, Any] | None:
         ticket = self._first("Ticket")
         if ticket is None:
             return None
@@ -377,7 +392,7 @@ class Inputs:
             "technicianId": technician,
         }
 
-    def _logInteraction(self) -> dict[str, Any] | None:  # noqa: N802
+    def _log_interaction(self) -> dict[str, Any] | None:
         customer = self._customer()
         if customer is None:
             return None
