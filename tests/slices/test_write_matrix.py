@@ -360,6 +360,8 @@ class Matrix:
     ) -> None:
         if not body.get("errors") or body.get("data") is not None:
             self.fail(case, me, f"in its schema: answered {_short(body)}")
+        elif case.kind != "absent-field" and case.mutation in self.schemas[case.role]:
+            self.fail(case, me, "refused, yet introspection shows it in the role's schema")
         if changed:
             self.fail(case, me, f"changed {sorted(changed)}")
 
