@@ -72,7 +72,9 @@ def database_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(data_dir=tmp_path_factory.mktemp("prism-data"), env="dev")
+    return Settings(
+        data_dir=tmp_path_factory.mktemp("prism-data"), env="dev", compiled_reads="strict"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -267,7 +267,11 @@ async def test_a_request_past_its_deadline_is_unavailable(
         await asyncio.sleep(5)
         return real(*args, **kwargs)
 
+    async def slow_compiled(*args: Any, **kwargs: Any) -> Any:
+        await asyncio.sleep(5)
+
     monkeypatch.setattr(graphql_http, "execute", slow)
+    monkeypatch.setattr(graphql_http, "compiled_read", slow_compiled)
     async with app_with(database_url, api.settings, request_timeout_ms=100) as client:
         response = await ask(client, api, "{ viewer { role } }")
     assert response.status_code == 503
