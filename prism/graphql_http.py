@@ -156,7 +156,10 @@ class GraphQLEndpoint:
         self, request: Request, params: GraphQLParams, request_id: str
     ) -> dict[str, Any] | CompiledResponse:
         viewer = await authenticate(
-            request.headers.get("authorization"), self.state.verifier, self.state.engine
+            request.headers.get("authorization"),
+            self.state.verifier,
+            self.state.engine,
+            self.state.users,
         )
         slice_ = self.state.schemas.slice(viewer.role)
         document, operation, measure = prepare(params, slice_, self.settings)
