@@ -161,7 +161,10 @@ class PolicyWatcher:
     async def _connect(self) -> asyncio.Event:
         lost = asyncio.Event()
         conn = await asyncpg.connect(
-            self._dsn, server_settings={"application_name": f"prism-watcher-{self._channel}"}
+            self._dsn,
+            server_settings={
+                "application_name": f"prism-{self._channel.removeprefix('prism_')}-watcher"
+            },
         )
         conn.add_termination_listener(lambda _conn: lost.set())
         await conn.add_listener(self._channel, self._heard)

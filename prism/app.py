@@ -137,4 +137,5 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         lifespan=lifespan,
     )
     app.state.prism = state
+    app.state.graphql_endpoint = endpoint
     return app

@@ -71,7 +71,11 @@ def prepare(
     """Parse, hold every operation to the limits, then validate: in that order, because
     validation's work grows with the square of the document's size."""
     document = _parse(params.query, settings.max_tokens)
-    measures = measure_operations(slice_.schema, document, params.variables)
+    measures = slice_.measures(
+        document,
+        params.variables,
+        lambda: measure_operations(slice_.schema, document, params.variables),
+    )
     for measure in measures.values():
         check(measure, settings)
     errors = slice_.validation_errors(params.query, document)
