@@ -1,0 +1,160 @@
+"""`prism serve` on the embedded PostgreSQL, as a new user runs it: the smoke test of the
+embedded server (its version, its contrib extensions, a real query over HTTP), "up" only once the
+port answers, and no PostgreSQL left behind after a normal stop or a failed start."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from prism.embedded import SUPPORTED_MAJORS
+from tests.cli.test_errors import PRISM, assert_one_line_failure, prism
+
+STARTUP_DEADLINE_S = 180
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def postmaster_pid(data_dir: Path) -> int | None:
+    pid_file = data_dir / "pg" / "postmaster.pid"
+    return int(pid_file.read_text().split()[0]) if pid_file.exists() else None
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/status")
+    return not (status.exists() and "\nState:\tZ" in status.read_text())
+
+
+class Served:
+    """A `prism serve` subprocess with its output read line by line on a thread."""
+
+    def __init__(self, data_dir: Path, port: int) -> None:
+        environ = {k: v for k, v in os.environ.items() if not k.startswith("PRISM_")}
+        environ["PRISM_DATA_DIR"] = str(data_dir)
+        self.proc = subprocess.Popen(
+            [PRISM, "serve", "--port", str(port)],
+            env=environ,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.put(line.rstrip("\n"))
+        self.lines.put(None)
+
+    def until(self, marker: str) -> list[str]:
+        while True:
+            line = self.lines.get(timeout=STARTUP_DEADLINE_S)
+            if line is None:
+                raise AssertionError("prism serve exited:\n" + "\n".join(self.seen))
+            self.seen.append(line)
+            if marker in line:
+                return self.seen
+
+    def stop(self, sig: signal.Signals) -> int:
+        self.proc.send_signal(sig)
+        return self.proc.wait(timeout=60)
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Served, int, Path]]:
+    port = free_port()
+    server = Served(tmp_path, port)
+    try:
+        yield server, port, tmp_path
+    finally:
+        if server.proc.poll() is None:
+            server.proc.kill()
+            server.proc.wait()
+
+
+def banner_token(lines: list[str], role: str) -> str:
+    row = next(line for line in lines if line.strip().startswith(role + " "))
+    return row.split()[-1]
+
+
+async def embedded_facts(data_dir: Path) -> tuple[int, set[str]]:
+    conn = await asyncpg.connect(host=str((data_dir / "pg").resolve()), user="postgres")
+    try:
+        version = int(await conn.fetchval("SHOW server_version_num"))
+        rows = await conn.fetch("SELECT name FROM pg_available_extensions")
+    finally:
+        await conn.close()
+    return version // 10000, {row["name"] for row in rows}
+
+
+@pytest.mark.parametrize("stop_with", [signal.SIGTERM, signal.SIGINT])
+def test_serve_on_the_embedded_database_answers_then_stops_it(
+    served: tuple[Served, int, Path], stop_with: signal.Signals
+) -> None:
+    server, port, data_dir = served
+    lines = server.until("ANALYST")
+    up = next(line for line in lines if "Prism is up" in line)
+    assert f":{port}/graphql" in up
+    # "up" comes after the server answered its own health check, never before.
+    assert any("GET /healthz" in line for line in lines[: lines.index(up)])
+    major, extensions = asyncio.run(embedded_facts(data_dir))
+    assert major in SUPPORTED_MAJORS
+    assert {"pg_trgm", "btree_gist", "pg_stat_statements"} <= extensions
+    body = {"query": "{ viewer { role } customers(first: 1) { totalCount } }"}
+    headers = {"authorization": f"Bearer {banner_token(lines, 'SALES_REP')}"}
+    response = httpx.post(f"http://127.0.0.1:{port}/graphql", json=body, headers=headers)
+    data = response.json()["data"]
+    assert data["viewer"]["role"] == "SALES_REP"
+    assert data["customers"]["totalCount"] > 0
+    pid = postmaster_pid(data_dir)
+    assert pid is not None
+    assert alive(pid)
+    assert server.stop(stop_with) in (0, 130)
+    assert not alive(pid)
+
+
+def test_a_port_in_use_is_one_line_and_starts_no_database(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = prism("serve", "--port", str(port), data_dir=tmp_path)
+    assert_one_line_failure(result, f"port {port}", "in use")
+    assert not (tmp_path / "pg").exists()
+
+
+def test_a_failed_start_leaves_no_database_running(tmp_path: Path) -> None:
+    """Whatever fails after the embedded server started, the process takes it down on exit."""
+    script = (
+        "import sys; from pathlib import Path; from prism.embedded import embedded_url; "
+        f"embedded_url(Path({str(tmp_path)!r})); raise RuntimeError('start failed')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode != 0
+    assert "start failed" in result.stderr
+    assert "RuntimeDirWarning" not in result.stderr
+    assert postmaster_pid(tmp_path) is None
