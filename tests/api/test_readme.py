@@ -87,4 +87,5 @@ async def test_readme_example_runs_as_its_role(
     assert "errors" not in body, body
     data = body["data"]
     assert isinstance(data, dict)
-    assert data and all(value is not None for value in data.values()), data
+    assert data, body
+    assert all(value is not None for value in data.values()), data

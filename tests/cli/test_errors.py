@@ -5,35 +5,12 @@ Every case runs `prism` in a subprocess, as the operator would.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-PRISM = str(Path(sys.executable).with_name("prism"))
-
-
-def prism(
-    *args: str, env: dict[str, str] | None = None, data_dir: Path
-) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("PRISM_")}
-    environ["PRISM_DATA_DIR"] = str(data_dir)
-    environ.update(env or {})
-    return subprocess.run(
-        [PRISM, *args], env=environ, capture_output=True, text=True, timeout=120, check=False
-    )
-
-
-def assert_one_line_failure(result: subprocess.CompletedProcess[str], *words: str) -> None:
-    output = (result.stdout + result.stderr).strip()
-    assert result.returncode != 0, output
-    assert "Traceback" not in output, output
-    assert len(output.splitlines()) <= 2, output
-    for word in words:
-        assert word in output, output
+from tests.processes import assert_one_line_failure, prism
 
 
 def server_url(database_url: str, name: str) -> str:
