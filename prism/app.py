@@ -13,13 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from authz import policy_store
 from authz.devkeys import verifier_from_settings
 from authz.tokens import TokenVerifier
 from persistence.db import make_engine
-from prism.graphiql import GRAPHIQL_HTML
+from prism import graphiql
 from prism.graphql_http import GraphQLEndpoint
 from prism.schemas import SchemaRegistry
 from prism.settings import Settings
@@ -84,10 +85,18 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
             and "query" not in request.query_params
             and "text/html" in request.headers.get("accept", "")
         ):
-            if not settings.is_dev:
-                return PlainTextResponse("GraphiQL is disabled", status_code=404)
-            return HTMLResponse(GRAPHIQL_HTML)
+            return await graphiql_page(request)
         return await endpoint(request)
+
+    async def graphiql_page(request: Request) -> Response:
+        if not settings.is_dev:
+            return PlainTextResponse("GraphiQL is disabled", status_code=404)
+        missing = graphiql.assets_missing()
+        if missing:
+            message = "GraphiQL's assets are not built: run `bash scripts/build-assets.sh`"
+            return PlainTextResponse(message, status_code=503)
+        tokens = await graphiql.demo_tokens(settings, engine)
+        return HTMLResponse(graphiql.render(request.url.path, tokens))
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -121,6 +130,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),
+            Mount("/static", StaticFiles(directory=graphiql.STATIC_DIR), name="static"),
         ],
         lifespan=lifespan,
     )

@@ -1,0 +1,25 @@
+"""The GraphiQL page names only assets Prism serves itself, and each of them is there."""
+
+from __future__ import annotations
+
+import re
+
+from tests import factories as f
+from tests.conftest import Api
+
+
+async def test_graphiql_page_loads_nothing_from_elsewhere(api: Api) -> None:
+    await f.user(api.engine, "SALES_REP", external_id="demo-rep")
+    page = await api.client.get("/graphql", headers={"accept": "text/html"})
+    assert page.status_code == 200
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert len(assets) == 6
+    for asset in assets:
+        assert asset.startswith("/static/"), asset
+        served = await api.client.get(asset)
+        assert served.status_code == 200, asset
+        assert len(served.content) > 100, asset
+    # Only the demo personas that exist are offered, each with a token.
+    offered = re.search(r'"demoTokens": \{([^}]*)\}', page.text)
+    assert offered is not None
+    assert re.findall(r'"([A-Z_]+)": "ey', offered.group(1)) == ["SALES_REP"]
