@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -20,7 +19,7 @@ from authz import policy_store
 from authz.devkeys import verifier_from_settings
 from authz.tokens import TokenVerifier
 from persistence.db import make_engine
-from prism import graphiql
+from prism import graphiql, telemetry
 from prism.graphql_http import GraphQLEndpoint
 from prism.schemas import SchemaRegistry
 from prism.settings import Settings
@@ -35,8 +34,6 @@ class AppState:
     engine: AsyncEngine
     verifier: TokenVerifier
     schemas: SchemaRegistry
-    started_at: float = field(default_factory=time.time)
-    requests: int = 0
 
 
 async def load_policy(state: AppState) -> None:
@@ -61,6 +58,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         schemas=SchemaRegistry(),
     )
     endpoint = GraphQLEndpoint(state)
+    telemetry.count_statements(engine)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -79,7 +77,6 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
             await engine.dispose()
 
     async def graphql(request: Request) -> Response:
-        state.requests += 1
         if (
             request.method == "GET"
             and "query" not in request.query_params
@@ -110,19 +107,8 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         return JSONResponse({"status": "ready"})
 
     async def metrics(request: Request) -> Response:
-        pool = engine.pool
-        lines = [
-            "# HELP prism_graphql_requests_total GraphQL requests received.",
-            "# TYPE prism_graphql_requests_total counter",
-            f"prism_graphql_requests_total {state.requests}",
-            "# HELP prism_uptime_seconds Seconds since the process started.",
-            "# TYPE prism_uptime_seconds gauge",
-            f"prism_uptime_seconds {time.time() - state.started_at:.0f}",
-            "# HELP prism_db_pool_checked_out Connections in use.",
-            "# TYPE prism_db_pool_checked_out gauge",
-            f"prism_db_pool_checked_out {getattr(pool, 'checkedout', lambda: 0)()}",
-        ]
-        return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")
+        body, media_type = telemetry.exposition(engine)
+        return Response(body, media_type=media_type)
 
     app = Starlette(
         routes=[
