@@ -96,3 +96,21 @@ def test_a_failed_start_leaves_no_database_running(tmp_path: Path) -> None:
     assert "start failed" in result.stderr
     assert "RuntimeDirWarning" not in result.stderr
     assert postmaster_pid(tmp_path) is None
+
+
+def test_a_user_that_was_killed_does_not_keep_the_database_running(tmp_path: Path) -> None:
+    first = prism("migrate", data_dir=tmp_path)
+    assert first.returncode == 0, first.stderr
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    (tmp_path / "pg" / ".handle_pids.json").write_text(f"[{gone.pid}]")
+    migrated = prism("migrate", data_dir=tmp_path)
+    assert migrated.returncode == 0, migrated.stderr
+    assert postmaster_pid(tmp_path) is None
+
+
+def test_a_data_folder_of_another_postgresql_major_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "pg").mkdir()
+    (tmp_path / "pg" / "PG_VERSION").write_text("16\n")
+    result = prism("migrate", data_dir=tmp_path)
+    assert_one_line_failure(result, "PostgreSQL 16", "move that folder away")
