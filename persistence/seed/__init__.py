@@ -51,7 +51,6 @@ async def seed(url: str, size: Size, seed: int = 1, progress: bool = True) -> di
     plan = plan_for(size)
     world = World.create(plan, seed)
     report = Progress(progress, expected=expected_rows(plan))
-    report.say(f"seeding {size} data (seed {seed}, as of {plan.now:%Y-%m-%d %H:%M}Z)")
     conn = await connect(url)
     collecting = gc.isenabled()
     gc.disable()
@@ -59,6 +58,7 @@ async def seed(url: str, size: Size, seed: int = 1, progress: bool = True) -> di
         counts: dict[str, int] = {}
         async with conn.transaction():
             await ensure_empty(conn)
+            report.say(f"seeding {size} data (seed {seed}, as of {plan.now:%Y-%m-%d %H:%M}Z)")
             unchecked = await skip_row_triggers(conn)
             for table in TABLES:
                 counts[table.name] = await copy_table(conn, table, world, report)

@@ -60,7 +60,9 @@ def test_seeding_a_database_with_data_is_refused_in_a_line(
         data_dir=tmp_path,
     )
     assert added.returncode == 0, added.stderr
-    assert_one_line_failure(prism("seed", env=env, data_dir=tmp_path), "already holds data")
+    refused = prism("seed", env=env, data_dir=tmp_path)
+    assert_one_line_failure(refused, "already holds data")
+    assert len((refused.stdout + refused.stderr).strip().splitlines()) == 1
 
 
 def test_roles_are_case_insensitive_and_unknown_ones_are_named(tmp_path: Path) -> None:
