@@ -7,6 +7,8 @@ picked. The screenshot is kept in test-artifacts/ for a person to look at.
 
 from __future__ import annotations
 
+import base64
+import json
 import shutil
 import signal
 from collections.abc import AsyncIterator
@@ -17,12 +19,18 @@ from playwright.async_api import Page, Route, async_playwright
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.enums import Role
-from persistence.seed import seed
+from persistence.seed import DEMO_PERSONAS, seed
 from tests.conftest import ROOT
 from tests.processes import Served, free_port
 
 ARTIFACTS = ROOT / "test-artifacts"
 QUERY = "{ viewer { role } tickets(first: 3) { totalCount nodes { number status } } }"
+
+
+def token_sub(authorization: str) -> str:
+    payload = authorization.removeprefix("Bearer ").split(".")[1]
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return str(claims["sub"])
 
 
 def chromium() -> str:
@@ -62,8 +70,12 @@ async def test_graphiql_runs_a_query_offline_as_the_picked_role(served_on_demo_w
     refused: list[str] = []
     problems: list[str] = []
 
+    introspected_as: list[str] = []
+
     async def only_prism(route: Route) -> None:
         if route.request.url.startswith(base + "/"):
+            if "__schema" in (route.request.post_data or ""):
+                introspected_as.append(token_sub(route.request.headers.get("authorization", "")))
             await route.continue_()
         else:
             refused.append(route.request.url)
@@ -97,3 +109,5 @@ async def test_graphiql_runs_a_query_offline_as_the_picked_role(served_on_demo_w
     assert '"errors"' not in text
     assert refused == []
     assert problems == []
+    # Each role has its own schema: picking one introspects again with its token.
+    assert introspected_as[-1] == DEMO_PERSONAS[Role.TECHNICIAN]
