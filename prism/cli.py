@@ -27,9 +27,18 @@ def _url(settings: Settings) -> str:
 
 
 def _migrate(url: str) -> None:
+    from alembic.util.exc import CommandError as MigrationError
+
     from persistence.migrate import upgrade
 
-    upgrade(url)
+    try:
+        upgrade(url)
+    except MigrationError as exc:
+        # In practice: a database migrated by a newer Prism than this one.
+        raise CommandError(
+            f"cannot migrate the database ({exc}): run the Prism version that migrated it, "
+            "or use a fresh database"
+        ) from None
 
 
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> None:

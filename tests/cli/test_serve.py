@@ -19,13 +19,31 @@ import pytest
 from prism.embedded import SUPPORTED_MAJORS
 from tests.processes import Served, alive, assert_one_line_failure, free_port, postmaster_pid, prism
 
+MIGRATED_BY_A_NEWER_PRISM = """
+import asyncio, sys
+from pathlib import Path
+import asyncpg
+from prism.embedded import embedded_url
+
+data_dir = Path(sys.argv[1])
+embedded_url(data_dir)  # started here, stopped when this script exits
+
+
+async def main() -> None:
+    conn = await asyncpg.connect(host=str(data_dir / "pg"), user="postgres", database="prism")
+    await conn.execute("UPDATE alembic_version SET version_num = 'f00'")
+    await conn.close()
+
+asyncio.run(main())
+"""
+
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Served, int, Path]]:
+def served(data_dir: Path) -> Iterator[tuple[Served, int, Path]]:
     port = free_port()
-    server = Served(tmp_path, port)
+    server = Served(data_dir, port)
     try:
-        yield server, port, tmp_path
+        yield server, port, data_dir
     finally:
         if server.proc.poll() is None:
             server.proc.kill()
@@ -73,44 +91,46 @@ def test_serve_on_the_embedded_database_answers_then_stops_it(
     assert not alive(pid)
 
 
-def test_a_port_in_use_is_one_line_and_starts_no_database(tmp_path: Path) -> None:
+def test_a_port_in_use_is_one_line_and_starts_no_database(data_dir: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = prism("serve", "--port", str(port), data_dir=tmp_path)
+        result = prism("serve", "--port", str(port), data_dir=data_dir)
     assert_one_line_failure(result, f"port {port}", "in use")
-    assert not (tmp_path / "pg").exists()
+    assert not (data_dir / "pg").exists()
 
 
-def test_a_failed_start_leaves_no_database_running(tmp_path: Path) -> None:
-    """Whatever fails after the embedded server started, the process takes it down on exit."""
-    script = (
-        "import sys; from pathlib import Path; from prism.embedded import embedded_url; "
-        f"embedded_url(Path({str(tmp_path)!r})); raise RuntimeError('start failed')"
+def test_a_failed_start_is_one_line_and_leaves_no_database_running(data_dir: Path) -> None:
+    """A database migrated by a newer Prism: serve fails after the embedded server started."""
+    first = prism("migrate", data_dir=data_dir)
+    assert first.returncode == 0, first.stderr
+    done = subprocess.run(
+        [sys.executable, "-c", MIGRATED_BY_A_NEWER_PRISM, str(data_dir)],
+        capture_output=True,
+        text=True,
+        check=False,
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert result.returncode != 0
-    assert "start failed" in result.stderr
+    assert done.returncode == 0, done.stderr
+    result = prism("serve", "--port", str(free_port()), data_dir=data_dir)
+    assert_one_line_failure(result, "cannot migrate the database", "'f00'")
     assert "RuntimeDirWarning" not in result.stderr
-    assert postmaster_pid(tmp_path) is None
+    assert postmaster_pid(data_dir) is None
 
 
-def test_a_user_that_was_killed_does_not_keep_the_database_running(tmp_path: Path) -> None:
-    first = prism("migrate", data_dir=tmp_path)
+def test_a_user_that_was_killed_does_not_keep_the_database_running(data_dir: Path) -> None:
+    first = prism("migrate", data_dir=data_dir)
     assert first.returncode == 0, first.stderr
     gone = subprocess.Popen(["true"])
     gone.wait()
-    (tmp_path / "pg" / ".handle_pids.json").write_text(f"[{gone.pid}]")
-    migrated = prism("migrate", data_dir=tmp_path)
+    (data_dir / "pg" / ".handle_pids.json").write_text(f"[{gone.pid}]")
+    migrated = prism("migrate", data_dir=data_dir)
     assert migrated.returncode == 0, migrated.stderr
-    assert postmaster_pid(tmp_path) is None
+    assert postmaster_pid(data_dir) is None
 
 
-def test_a_data_folder_of_another_postgresql_major_is_one_line(tmp_path: Path) -> None:
-    (tmp_path / "pg").mkdir()
-    (tmp_path / "pg" / "PG_VERSION").write_text("16\n")
-    result = prism("migrate", data_dir=tmp_path)
+def test_a_data_folder_of_another_postgresql_major_is_one_line(data_dir: Path) -> None:
+    (data_dir / "pg").mkdir()
+    (data_dir / "pg" / "PG_VERSION").write_text("16\n")
+    result = prism("migrate", data_dir=data_dir)
     assert_one_line_failure(result, "PostgreSQL 16", "move that folder away")
