@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from prism.app import create_app
 from prism.embedded import database_url
+from prism.logformat import configure_logging
 from prism.settings import Settings
-from prism.telemetry import configure_logging, use_tracer
+from prism.telemetry import use_tracer
 from prism.tracing import tracer_from_env
 
 settings = Settings.from_env()

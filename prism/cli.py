@@ -81,21 +81,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
         asyncio.run(seed(url, "demo", 1))
     os.environ["PRISM_DATABASE_URL"] = url
     if args.workers > 1:
-        _share_metrics(settings.data_dir)
+        from prism.telemetry import share_across_workers
+
+        share_across_workers(settings.data_dir)
     serving.run(args.host, args.port, args.workers, lambda: _banner(args, settings))
-
-
-def _share_metrics(data_dir: Path) -> None:
-    """Workers write their series to files that /metrics sums (prometheus-client's multiprocess
-    mode); the folder is emptied first so a previous run's workers do not count."""
-    import shutil
-
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        return
-    folder = (data_dir / "metrics").resolve()
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
 
 
 def _banner(args: argparse.Namespace, settings: Settings) -> None:

@@ -8,12 +8,13 @@ the workers.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
+import shutil
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from prometheus_client import (
@@ -201,6 +202,18 @@ def observe_pool(engine: AsyncEngine) -> None:
     POOL_WAITING.set(len(getattr(queue, "_getters", ()) or ()))
 
 
+def share_across_workers(data_dir: Path) -> None:
+    """Before `serve` starts several workers: each writes its series to files in one folder,
+    which /metrics sums (prometheus-client's multiprocess mode). The folder is emptied first
+    so a previous run's workers do not count. Must run before the workers import this module."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return
+    folder = (data_dir / "metrics").resolve()
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+
+
 def exposition(engine: AsyncEngine) -> tuple[bytes, str]:
     observe_pool(engine)
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
@@ -211,36 +224,3 @@ def exposition(engine: AsyncEngine) -> tuple[bytes, str]:
 
 
 UP_SINCE.set(time.time())
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line (prod): a request line's own fields, or the message."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        fields = getattr(record, "prism", None)
-        line: dict[str, Any] = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-        }
-        if isinstance(fields, dict):
-            line.update(fields)
-        else:
-            line["message"] = record.getMessage()
-        if record.exc_info:
-            line["exception"] = self.formatException(record.exc_info)
-        return json.dumps(line, ensure_ascii=False, default=str)
-
-
-def configure_logging(prod: bool) -> None:
-    """Prism's own loggers to stderr at INFO: JSON lines in prod, plain lines in dev."""
-    logger = logging.getLogger("prism")
-    if logger.handlers:
-        return
-    handler = logging.StreamHandler()
-    handler.setFormatter(
-        JsonFormatter() if prod else logging.Formatter("%(levelname)s: %(message)s")
-    )
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    logger.propagate = False

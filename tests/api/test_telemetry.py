@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from persistence.db import make_engine
-from prism import telemetry
+from prism import logformat, telemetry
 from prism.app import create_app, load_policy
 from prism.tracing import tracer_from_env
 from tests import factories as f
@@ -110,7 +110,7 @@ async def test_each_request_logs_one_line_with_its_fields(
     assert fields["duration_ms"] >= 0
     assert fields["errors"] == []
     # In prod the same line is one JSON object.
-    as_json = json.loads(telemetry.JsonFormatter().format(lines[0]))
+    as_json = json.loads(logformat.JsonFormatter().format(lines[0]))
     assert {k: as_json[k] for k in fields} == fields
 
 
