@@ -59,12 +59,18 @@ def alive(pid: int) -> bool:
 class Served:
     """A `prism serve` subprocess with its output read line by line on a thread."""
 
-    def __init__(self, data_dir: Path, port: int, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        port: int,
+        env: dict[str, str] | None = None,
+        args: list[str] | None = None,
+    ) -> None:
         environ = {k: v for k, v in os.environ.items() if not k.startswith("PRISM_")}
         environ["PRISM_DATA_DIR"] = str(data_dir)
         environ.update(env or {})
         self.proc = subprocess.Popen(
-            [PRISM, "serve", "--port", str(port)],
+            [PRISM, "serve", "--port", str(port), *(args or [])],
             env=environ,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
