@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
+import tempfile
 from pathlib import Path
 
 import httpx
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -25,6 +29,26 @@ async def samples(base: str) -> dict[str, float]:
         for family in text_string_to_metric_families(text)
         for sample in family.samples
     }
+
+
+def counted_by(folder: Path, pid: int, key: str) -> float:
+    """What one worker's own files hold for a series."""
+    with tempfile.TemporaryDirectory() as alone:
+        for path in folder.glob(f"*_{pid}.db"):
+            shutil.copy(path, alone)
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry, path=alone)
+        text = generate_latest(registry).decode()
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name + str(sorted(sample.labels.items())) == key
+    )
+
+
+def live_gauge_pids(folder: Path) -> set[int]:
+    return {int(p.stem.rsplit("_", 1)[1]) for p in folder.glob("gauge_livesum_*.db")}
 
 
 async def test_metrics_add_up_over_workers_and_forget_dead_ones(
@@ -50,14 +74,20 @@ async def test_metrics_add_up_over_workers_and_forget_dead_ones(
         )
         assert (await samples(base))[key] == 20
         folder = tmp_path / "metrics"
-        workers = {int(p.stem.rsplit("_", 1)[1]) for p in folder.glob("gauge_livesum_*.db")}
+        for _ in range(300):  # each worker makes its files as it imports the app
+            workers = live_gauge_pids(folder)
+            if len(workers) == 2:
+                break
+            await asyncio.sleep(0.1)
         assert len(workers) == 2
-        victim = min(workers)
+        # A worker that answered requests: once it is dead, another process answers /metrics,
+        # and the 20 only add up if the dead one's counts are summed in.
+        victim = max(workers, key=lambda pid: counted_by(folder, pid, key))
+        assert counted_by(folder, victim, key) > 0
         os.kill(victim, signal.SIGKILL)
         for _ in range(300):  # until the supervisor has replaced it and the new one answers
             await samples(base)
-            now = {int(p.stem.rsplit("_", 1)[1]) for p in folder.glob("gauge_livesum_*.db")}
-            if now - workers:
+            if live_gauge_pids(folder) - workers:
                 break
             await asyncio.sleep(0.1)
         await samples(base)
