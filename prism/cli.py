@@ -165,7 +165,9 @@ def _read(path: str) -> str:
     try:
         return Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise CommandError(f"no such file: {path}") from None
+        raise CommandError(
+            f"no such file: {path} (`prism policy export > policy.csv` writes one to start from)"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
         raise CommandError(f"cannot read {path}: {reason}") from None
