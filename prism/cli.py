@@ -134,10 +134,10 @@ def cmd_users_add(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_schema(args: argparse.Namespace, settings: Settings) -> None:
+    role = parse_role(args.role)
     from authz.policy import default_lines, parse_csv
     from prism.schemas import SchemaRegistry
 
-    role = parse_role(args.role)
     registry = SchemaRegistry()
     lines = parse_csv(_read(args.policy)) if args.policy else default_lines()
     registry.load(lines)
@@ -228,14 +228,22 @@ def main(argv: list[str] | None = None) -> None:
     except SettingsError as exc:
         raise SystemExit(f"prism: {exc}") from None
     func: Callable[[argparse.Namespace, Settings], Any] = args.func
+    try:
+        func(args, settings)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:
+        if isinstance(exc, CommandError) or isinstance(exc, _operator_errors()):
+            raise SystemExit(f"prism: {exc}") from None
+        raise
+
+
+def _operator_errors() -> tuple[type[Exception], ...]:
+    """The failures an operator can fix, imported only once one happened: the modules that
+    define them pull in most of Prism, and a command should not wait for that to start."""
     from authz.policy import PolicyError
     from persistence.seed import SeedError
     from prism.embedded import EmbeddedError
     from prism.operations import OperationError
 
-    try:
-        func(args, settings)
-    except (CommandError, OperationError, PolicyError, SeedError, EmbeddedError) as exc:
-        raise SystemExit(f"prism: {exc}") from None
-    except KeyboardInterrupt:
-        sys.exit(130)
+    return (CommandError, OperationError, PolicyError, SeedError, EmbeddedError)

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import socket
-
-import asyncpg
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from typing import TYPE_CHECKING
 
 from domain.enums import Role
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+
+# asyncpg and SQLAlchemy are imported where a database is involved: `prism schema` and
+# argument mistakes answer without loading them.
 
 CONNECT_TIMEOUT_S = 5.0
 
@@ -33,6 +36,9 @@ def parse_role(raw: str) -> Role:
 
 def database_url(raw: str) -> URL:
     """The URL as SQLAlchemy reads it, refusing anything that is not PostgreSQL."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         url = make_url(raw)
     except ArgumentError:
@@ -55,6 +61,8 @@ def _where(url: URL) -> str:
 
 
 def describe_connect_failure(url: URL, exc: BaseException) -> str:
+    import asyncpg
+
     where, name = _where(url), url.database or "postgres"
     if isinstance(exc, asyncpg.InvalidCatalogNameError):
         return (
@@ -80,6 +88,8 @@ def describe_connect_failure(url: URL, exc: BaseException) -> str:
 
 
 async def _connect_once(url: URL) -> None:
+    import asyncpg
+
     host = url.query.get("host") or url.host
     conn = await asyncpg.connect(
         host=host if isinstance(host, str) else None,
@@ -94,6 +104,8 @@ async def _connect_once(url: URL) -> None:
 
 def check_database(raw: str) -> None:
     """Fail with one line, before any migration or server start, if the database is not there."""
+    import asyncpg
+
     url = database_url(raw)
     try:
         asyncio.run(_connect_once(url))
