@@ -32,7 +32,17 @@ POLICY_TYPE = "Policy"
 
 #: Row scopes; the query layer turns each into a WHERE predicate for a given type.
 SCOPES = frozenset(
-    {"all", "own", "team", "partner", "assigned", "customer", "customer_external", "none"}
+    {
+        "all",
+        "own",
+        "team",
+        "partner",
+        "assigned",
+        "customer",
+        "customer_external",
+        "customer_or_lead",
+        "none",
+    }
 )
 
 #: Types whose rows the policy scopes, read or not by each role (CONTRACT §2 plus feed rows).
@@ -54,7 +64,9 @@ DOMAIN_TYPES = (
     "SurveyResponse",
 )
 
-#: GraphQL mutation -> the (type, act) cell of the policy that allows it.
+#: Each mutation and admin query -> the (type, act) cell of the policy that allows it. A role's
+#: schema holds an operation only when its policy allows the cell, and the write path opens a
+#: store for exactly this cell, so an operation missing here can neither be served nor run.
 MUTATION_ACTIONS: dict[str, tuple[str, str]] = {
     "createPartner": ("Partner", "create"),
     "createUser": ("User", "create"),
@@ -72,7 +84,23 @@ MUTATION_ACTIONS: dict[str, tuple[str, str]] = {
     "recordServiceVisit": ("ServiceVisit", "record"),
     "logInteraction": ("Interaction", "log"),
     "updatePolicy": (POLICY_TYPE, "manage"),
+}
+#: Queries that exist only for roles allowed a cell (policy administration).
+QUERY_ACTIONS: dict[str, tuple[str, str]] = {
     "explainAccess": (POLICY_TYPE, "manage"),
+}
+
+#: Records an act writes besides records of its own type, as part of the same change: a record's
+#: history (stage changes, ticket events) and what a conversion makes. The write path refuses
+#: to write any other type under the act.
+CONSEQUENCES: dict[tuple[str, str], frozenset[str]] = {
+    ("Opportunity", "create"): frozenset({"OpportunityStageChange"}),
+    ("Opportunity", "update"): frozenset({"OpportunityStageChange"}),
+    ("Opportunity", "register"): frozenset({"OpportunityStageChange"}),
+    ("Ticket", "create"): frozenset({"TicketEvent"}),
+    ("Ticket", "assign"): frozenset({"TicketEvent"}),
+    ("Ticket", "updateStatus"): frozenset({"TicketEvent"}),
+    ("Lead", "convert"): frozenset({"Customer", "Contact"}),
 }
 
 ACTS = frozenset({READ} | {act for _, act in MUTATION_ACTIONS.values()})
@@ -123,6 +151,16 @@ class RolePolicy:
         if act == READ:
             return type_name in self.read
         return (type_name, act) in self.actions
+
+    def absent_operations(self) -> frozenset[str]:
+        """`Mutation.createUser`, `Query.explainAccess`, ...: operations whose cell the policy
+        never allows this role, so they are not in its schema at all."""
+        return frozenset(
+            f"{root}.{name}"
+            for root, operations in (("Mutation", MUTATION_ACTIONS), ("Query", QUERY_ACTIONS))
+            for name, cell in operations.items()
+            if not self.can(*cell)
+        )
 
     def scope(self, type_name: str) -> str:
         try:

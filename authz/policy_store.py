@@ -120,12 +120,14 @@ class PolicyWatcher:
         dsn: str,
         on_change: Callable[[], Awaitable[None]],
         *,
+        channel: str = CHANNEL,
         min_backoff: float = 0.1,
         max_backoff: float = 30.0,
         ping_interval: float = 10.0,
     ) -> None:
         self._dsn = _asyncpg_dsn(dsn)
         self._on_change = on_change
+        self._channel = channel
         self._min_backoff = min_backoff
         self._max_backoff = max_backoff
         self._ping_interval = ping_interval
@@ -159,10 +161,13 @@ class PolicyWatcher:
     async def _connect(self) -> asyncio.Event:
         lost = asyncio.Event()
         conn = await asyncpg.connect(
-            self._dsn, server_settings={"application_name": "prism-policy-watcher"}
+            self._dsn,
+            server_settings={
+                "application_name": f"prism-{self._channel.removeprefix('prism_')}-watcher"
+            },
         )
         conn.add_termination_listener(lambda _conn: lost.set())
-        await conn.add_listener(CHANNEL, self._heard)
+        await conn.add_listener(self._channel, self._heard)
         self._conn = conn
         return lost
 

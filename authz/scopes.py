@@ -73,19 +73,34 @@ ScopeBuilder = Callable[[Viewer, str, Callable[[str], str]], Predicate]
 
 
 def _via_customer(table: Table) -> ScopeBuilder:
-    """Child rows of customers the viewer can see (`customer`), or everything (`all`)."""
+    """Child rows of customers the viewer can see (`customer`), or everything (`all`).
+
+    `customer_or_lead` (for logging interactions) also reaches a row about a lead only, when
+    the viewer can see that lead: a rep logs the first call on a lead before it is a customer."""
 
     def build(viewer: Viewer, scope_name: str, scope_of: Callable[[str], str]) -> Predicate:
+        c = table.c
         if scope_name == "all":
             return true()
-        if scope_name in ("customer", "customer_external"):
-            predicate = table.c.customer_id.in_(_customer_ids(viewer, scope_of("Customer")))
-            if scope_name == "customer_external" and "is_internal" in table.c:
-                return and_(predicate, table.c.is_internal.is_(False))
+        if scope_name in ("customer", "customer_external", "customer_or_lead"):
+            predicate: Predicate = c.customer_id.in_(_customer_ids(viewer, scope_of("Customer")))
+            if scope_name == "customer_or_lead" and "lead_id" in c:
+                leads = _lead_ids(viewer, scope_of("Lead"))
+                predicate = or_(predicate, and_(c.customer_id.is_(None), c.lead_id.in_(leads)))
+            if scope_name == "customer_external" and "is_internal" in c:
+                return and_(predicate, c.is_internal.is_(False))
             return predicate
+        if scope_name == "assigned" and not {"ticket_id", "assignee_id"} & set(c.keys()):
+            # A technician acts on the customers of the tickets assigned to them.
+            return c.customer_id.in_(_customer_ids(viewer, "assigned"))
         return _common(table, viewer, scope_name)
 
     return build
+
+
+def _lead_ids(viewer: Viewer, scope_name: str) -> ColumnElement[bool]:
+    lead = m.Lead.__table__
+    return select(lead.c.id).where(_common(lead, viewer, scope_name)).scalar_subquery()
 
 
 def _common(table: Table, viewer: Viewer, scope_name: str) -> Predicate:
@@ -113,6 +128,9 @@ def _common(table: Table, viewer: Viewer, scope_name: str) -> Predicate:
 
 def _plain(table: Table) -> ScopeBuilder:
     def build(viewer: Viewer, scope_name: str, scope_of: Callable[[str], str]) -> Predicate:
+        if scope_name == "customer" and "customer_id" in table.c:
+            # Deals created under a customer the viewer can see.
+            return table.c.customer_id.in_(_customer_ids(viewer, scope_of("Customer")))
         return _common(table, viewer, scope_name)
 
     return build

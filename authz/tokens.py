@@ -16,6 +16,7 @@ import logging
 import math
 import re
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -392,6 +393,10 @@ def _timestamp(value: float) -> datetime | None:
         return None
 
 
+#: How many verified tokens each process remembers.
+VERIFIED_TOKENS = 10_000
+
+
 class TokenVerifier:
     """Verifies bearer JWTs for one issuer and audience against a JWKS."""
 
@@ -409,6 +414,10 @@ class TokenVerifier:
         self.jwks = jwks
         self.leeway = leeway_seconds
         self._clock = clock
+        # Signatures already checked, by token: a client sends the same token for an hour,
+        # and an RSA check per request is wasted work. The claims' time window and the key's
+        # presence in the current key set are still checked on every use.
+        self._verified: OrderedDict[str, tuple[VerificationKey, dict[str, Any]]] = OrderedDict()
 
     async def verify(self, token: str) -> TokenClaims:
         """Return the claims of a valid token, else raise InvalidToken with a safe reason.
@@ -419,8 +428,15 @@ class TokenVerifier:
         header, _ = _split(token)
         alg, kid = _checked_header(header)
         key = await self._key_for(alg, kid)
+        seen = self._verified.get(token)
+        if seen is not None and seen[0] is key:
+            return self._checked_claims(seen[1])
         claims = _json_object(_check_signature(token, key))
-        return self._checked_claims(claims)
+        checked = self._checked_claims(claims)
+        self._verified[token] = (key, claims)
+        if len(self._verified) > VERIFIED_TOKENS:
+            self._verified.popitem(last=False)
+        return checked
 
     async def _key_for(self, alg: str, kid: str | None) -> VerificationKey:
         """Find the signing key, re-fetching the JWKS once for an unknown `kid` (rotation)."""

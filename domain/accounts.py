@@ -6,7 +6,7 @@ from typing import Any
 
 from domain.enums import Role
 from domain.errors import Refused, bad_input
-from domain.fields import clean, percent, present, require, text
+from domain.fields import camel, clean, percent, present, require, text
 from domain.ports import Store
 
 PARTNER_RULES = {"name": text(200), "commission_rate": percent}
@@ -25,14 +25,20 @@ async def create_user(store: Store, values: dict[str, Any]) -> int:
     require(values, "external_id", "display_name", "role")
     data = clean(values, USER_RULES)
     role = Role(data["role"])
-    if data.get("partner_id") is not None:
-        if role not in PARTNER_ROLES:
-            raise Refused(
-                bad_input("partnerId", "only PARTNER_USER and TECHNICIAN users have a partner")
-            )
-        await store.exists("Partner", data["partner_id"], "partnerId")
-    elif role is Role.PARTNER_USER:
+    if data.get("partner_id") is not None and role not in PARTNER_ROLES:
+        raise Refused(
+            bad_input("partnerId", "only PARTNER_USER and TECHNICIAN users have a partner")
+        )
+    if data.get("partner_id") is None and role is Role.PARTNER_USER:
         raise Refused(bad_input("partnerId", "a PARTNER_USER must belong to a partner"))
     if data.get("manager_id") is not None:
-        await store.user_role(data["manager_id"], "managerId")
+        active_role(store, "manager_id")
     return await store.insert("User", present(data))
+
+
+def active_role(store: Store, field: str) -> Role:
+    """The role of the user an input field names: work goes only to users who can sign in."""
+    user = store.referenced(field)
+    if not user["active"]:
+        raise Refused(bad_input(camel(field), "no active user with this ID"))
+    return Role(user["role"])

@@ -19,14 +19,11 @@ async def log_interaction(store: Store, values: dict[str, Any]) -> int:
     data = clean(values, INTERACTION_RULES)
     if data.get("customer_id") is None and data.get("lead_id") is None:
         raise Refused(bad_input("customerId", "give customerId or leadId"))
-    if data.get("customer_id") is not None:
-        await store.check_parent(
-            "Interaction", "log", "Customer", data["customer_id"], "customerId"
-        )
-    if data.get("lead_id") is not None:
-        await store.exists("Lead", data["lead_id"], "leadId")
     if data.get("contact_id") is not None:
-        await store.exists("Contact", data["contact_id"], "contactId")
+        if data.get("customer_id") is None:
+            data["customer_id"] = store.referenced("contact_id")["customer_id"]
+        elif store.referenced("contact_id")["customer_id"] != data["customer_id"]:
+            raise Refused(bad_input("contactId", "the contact is not at this customer"))
     if store.actor.role is Role.PARTNER_USER:
         data["is_internal"] = False
     data.setdefault("occurred_at", None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from domain.enums import Role
@@ -22,44 +22,41 @@ class Actor(Protocol):
 
 
 class Store(Protocol):
-    """Scoped writes for one viewer inside the request's transaction."""
+    """Writes for one viewer and one act of the policy, inside the request's transaction.
+
+    The store was opened for the act the mutation names: the viewer's policy allows it, and
+    every record the input refers to was read within the viewer's slice before the use case
+    runs. A use case asks for nothing by hand; it cannot write outside the act.
+    """
 
     @property
     def actor(self) -> Actor: ...
 
-    def may(self, type_name: str, act: str) -> bool:
-        """Whether the viewer's role may perform `act` on `type_name` at all."""
+    def referenced(self, field: str) -> Mapping[str, Any]:
+        """The record the input field `field` (`customer_id`) names, as the viewer reads it."""
         ...
 
-    async def check_parent(
-        self, type_name: str, act: str, parent_type: str, parent_id: int, field: str
-    ) -> Mapping[str, Any]:
-        """The parent row if the act's scope allows acting under it; else NOT_FOUND/FORBIDDEN."""
+    async def target(self, field: str) -> Mapping[str, Any]:
+        """The record the act changes, named by the input field `field`; FORBIDDEN when the
+        act's scope does not reach it."""
         ...
 
-    async def load_for(self, type_name: str, act: str, pk: int, field: str) -> Mapping[str, Any]:
-        """The target row if the act's scope covers it; else NOT_FOUND/FORBIDDEN."""
+    async def insert(self, type_name: str, values: Mapping[str, Any]) -> int:
+        """A new record of the act's type (refused outside the act's scope) or of a type the
+        act writes as a consequence (its history)."""
         ...
-
-    async def insert(self, type_name: str, values: Mapping[str, Any]) -> int: ...
 
     async def update(
-        self,
-        type_name: str,
-        act: str,
-        pk: int,
-        values: Mapping[str, Any],
-        expected_version: int | None,
+        self, pk: int, values: Mapping[str, Any], expected_version: int | None
     ) -> None:
-        """Apply `values` if the row is in scope and at `expected_version` (else CONFLICT)."""
-        ...
-
-    async def user_role(self, user_id: int, field: str) -> tuple[Role, int | None]:
-        """Role and partner of an active user (BAD_USER_INPUT if none)."""
-        ...
-
-    async def exists(self, type_name: str, pk: int, field: str) -> None:
-        """Require a referenced row to exist (BAD_USER_INPUT naming `field` otherwise)."""
+        """Apply `values` to the act's record if in scope and at `expected_version` (else
+        CONFLICT)."""
         ...
 
     async def next_id(self, type_name: str) -> int: ...
+
+    async def replace_policy(
+        self, lines: Sequence[Sequence[str]], catalogue: Mapping[str, Iterable[str]]
+    ) -> None:
+        """Put a new access policy in force (the act `Policy manage`)."""
+        ...

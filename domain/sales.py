@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from domain.accounts import active_role
 from domain.enums import LeadStatus, OpportunityStage, RegistrationStatus, Role
-from domain.errors import Refused, bad_input, forbidden
+from domain.errors import Refused, bad_input
 from domain.fields import clean, int_range, money, optional_text, percent, present, require, text
 from domain.ports import Store
 
@@ -38,27 +39,23 @@ STAGE_PROBABILITY = {
 async def create_lead(store: Store, values: dict[str, Any]) -> int:
     require(values, "company_name", "source")
     data = clean(values, LEAD_RULES)
-    if not store.may("Lead", "create"):
-        raise forbidden("Your role may not create leads")
-    actor = store.actor
-    if actor.role is Role.PARTNER_USER:
-        data["partner_id"] = actor.partner_id
-    elif data.get("partner_id") is not None:
-        await store.exists("Partner", data["partner_id"], "partnerId")
+    if store.actor.role is Role.PARTNER_USER:
+        data["partner_id"] = store.actor.partner_id
     if data.get("assignee_id") is not None:
-        await store.user_role(data["assignee_id"], "assigneeId")
+        active_role(store, "assignee_id")
         data["status"] = LeadStatus.ASSIGNED
     data["first_contact_due_at"] = datetime.now(UTC) + FIRST_CONTACT_SLA
     return await store.insert("Lead", present(data))
 
 
-async def convert_lead(store: Store, lead_id: int, owner_id: int | None) -> tuple[int, int]:
+async def convert_lead(store: Store, values: dict[str, Any]) -> tuple[int, int]:
     """Turn a qualified lead into a customer (and its primary contact); returns both ids."""
-    lead = await store.load_for("Lead", "convert", lead_id, "leadId")
+    lead = await store.target("lead_id")
     if lead["status"] in (LeadStatus.CONVERTED, LeadStatus.DISQUALIFIED):
         raise Refused(bad_input("leadId", f"a {lead['status'].value} lead cannot be converted"))
+    owner_id = values.get("owner_id")
     if owner_id is not None:
-        await store.user_role(owner_id, "ownerId")
+        active_role(store, "owner_id")
     customer_id = await store.insert(
         "Customer",
         present(
@@ -87,27 +84,23 @@ async def convert_lead(store: Store, lead_id: int, owner_id: int | None) -> tupl
             ),
         )
     await store.update(
-        "Lead",
-        "convert",
-        lead_id,
-        {"status": LeadStatus.CONVERTED, "converted_customer_id": customer_id},
-        None,
+        lead["id"], {"status": LeadStatus.CONVERTED, "converted_customer_id": customer_id}, None
     )
-    return lead_id, customer_id
+    return int(lead["id"]), customer_id
 
 
 async def create_opportunity(store: Store, values: dict[str, Any]) -> int:
     require(values, "customer_id", "name", "amount")
     data = clean(values, OPPORTUNITY_RULES)
-    customer = await store.check_parent(
-        "Opportunity", "create", "Customer", data["customer_id"], "customerId"
-    )
+    customer = store.referenced("customer_id")
     stage = OpportunityStage(data.get("stage") or OpportunityStage.QUALIFICATION)
     data["stage"] = stage
     data.setdefault("probability", None)
     data["probability"] = (
         data["probability"] if data["probability"] is not None else STAGE_PROBABILITY[stage]
     )
+    if data.get("owner_id") is not None:
+        active_role(store, "owner_id")
     data["owner_id"] = data.get("owner_id") or customer["owner_id"] or store.actor.user_id
     data["partner_id"] = data.get("partner_id") or customer["partner_id"]
     if stage.is_closed:
@@ -117,13 +110,13 @@ async def create_opportunity(store: Store, values: dict[str, Any]) -> int:
     return opportunity_id
 
 
-async def update_opportunity(
-    store: Store, opportunity_id: int, expected_version: int | None, values: dict[str, Any]
-) -> None:
-    current = await store.load_for("Opportunity", "update", opportunity_id, "opportunityId")
+async def update_opportunity(store: Store, values: dict[str, Any]) -> int:
+    current = await store.target("opportunity_id")
+    expected_version = values.pop("expected_version", None)
     data = clean(present(values), OPPORTUNITY_RULES)
+    data.pop("opportunity_id")
     if "owner_id" in data:
-        await store.user_role(data["owner_id"], "ownerId")
+        active_role(store, "owner_id")
     stage = data.get("stage")
     if stage is not None and stage != current["stage"]:
         stage = OpportunityStage(stage)
@@ -132,18 +125,17 @@ async def update_opportunity(
         data.setdefault("probability", STAGE_PROBABILITY[stage])
         if stage.is_closed:
             data["closed_at"] = datetime.now(UTC)
-    await store.update("Opportunity", "update", opportunity_id, data, expected_version)
+    await store.update(current["id"], data, expected_version)
     if stage is not None and stage != current["stage"]:
-        await _stage_changed(store, opportunity_id, current["customer_id"], current["stage"], stage)
+        await _stage_changed(store, current["id"], current["customer_id"], current["stage"], stage)
+    return int(current["id"])
 
 
 async def register_deal(store: Store, values: dict[str, Any]) -> int:
     """A partner registers a deal for one of its customers; it waits for our approval."""
     require(values, "customer_id", "name", "amount")
     data = clean(values, OPPORTUNITY_RULES)
-    customer = await store.check_parent(
-        "Opportunity", "register", "Customer", data["customer_id"], "customerId"
-    )
+    customer = store.referenced("customer_id")
     partner_id = store.actor.partner_id or customer["partner_id"]
     if partner_id is None:
         raise Refused(bad_input("customerId", "deal registration needs a partner customer"))

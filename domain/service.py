@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from domain.accounts import active_role
 from domain.enums import Role, TicketEventKind, TicketPriority, TicketStatus
 from domain.errors import Refused, bad_input, stale
 from domain.fields import (
+    camel,
     clean,
     free_json,
     instant,
@@ -53,10 +55,10 @@ VISIT_RULES = {
 async def create_ticket(store: Store, values: dict[str, Any]) -> int:
     require(values, "customer_id", "subject", "kind")
     data = clean(values, TICKET_RULES)
-    await store.check_parent("Ticket", "create", "Customer", data["customer_id"], "customerId")
-    for field, type_name in (("contact_id", "Contact"), ("asset_id", "Asset")):
+    for field in ("contact_id", "asset_id"):
         if data.get(field) is not None:
-            await store.exists(type_name, data[field], field.replace("_id", "Id"))
+            if store.referenced(field)["customer_id"] != data["customer_id"]:
+                raise Refused(bad_input(camel(field), "it belongs to another customer"))
     priority = TicketPriority(data.get("priority") or TicketPriority.NORMAL)
     now = datetime.now(UTC)
     respond, resolve = SLA[priority]
@@ -74,30 +76,30 @@ async def create_ticket(store: Store, values: dict[str, Any]) -> int:
     return ticket_id
 
 
-async def assign_ticket(store: Store, ticket_id: int, assignee_id: int) -> None:
-    ticket = await store.load_for("Ticket", "assign", ticket_id, "ticketId")
-    role, _ = await store.user_role(assignee_id, "assigneeId")
-    if role not in ASSIGNABLE:
+async def assign_ticket(store: Store, values: dict[str, Any]) -> int:
+    ticket = await store.target("ticket_id")
+    if active_role(store, "assignee_id") not in ASSIGNABLE:
         raise Refused(bad_input("assigneeId", "tickets go to technicians or service agents"))
-    changes: dict[str, Any] = {"assignee_id": assignee_id}
+    changes: dict[str, Any] = {"assignee_id": values["assignee_id"]}
     status = TicketStatus(ticket["status"])
     if status is S.NEW:
         changes.update(status=S.ACCEPTED, first_responded_at=datetime.now(UTC))
-    await store.update("Ticket", "assign", ticket_id, changes, None)
+    await store.update(ticket["id"], changes, None)
     await _event(
         store,
-        ticket_id,
+        ticket["id"],
         ticket["customer_id"],
         TicketEventKind.ASSIGNED,
         status,
         changes.get("status", status),
     )
+    return int(ticket["id"])
 
 
-async def update_ticket_status(
-    store: Store, ticket_id: int, status: TicketStatus, expected_version: int | None
-) -> None:
-    ticket = await store.load_for("Ticket", "updateStatus", ticket_id, "ticketId")
+async def update_ticket_status(store: Store, values: dict[str, Any]) -> int:
+    ticket = await store.target("ticket_id")
+    status = TicketStatus(values["status"])
+    expected_version = values.get("expected_version")
     current = TicketStatus(ticket["status"])
     if expected_version is not None and ticket["version"] != expected_version:
         raise stale("Ticket", ticket["version"], expected_version)
@@ -110,18 +112,17 @@ async def update_ticket_status(
         changes["first_responded_at"] = now
     if status is S.RESOLVED:
         changes["resolved_at"] = now
-    await store.update("Ticket", "updateStatus", ticket_id, changes, expected_version)
+    await store.update(ticket["id"], changes, expected_version)
     await _event(
-        store, ticket_id, ticket["customer_id"], TicketEventKind.STATUS_CHANGED, current, status
+        store, ticket["id"], ticket["customer_id"], TicketEventKind.STATUS_CHANGED, current, status
     )
+    return int(ticket["id"])
 
 
 async def record_service_visit(store: Store, values: dict[str, Any]) -> int:
     require(values, "ticket_id", "scheduled_start", "scheduled_end")
     data = clean(values, VISIT_RULES)
-    ticket = await store.check_parent(
-        "ServiceVisit", "record", "Ticket", data["ticket_id"], "ticketId"
-    )
+    ticket = store.referenced("ticket_id")
     if data["scheduled_end"] < data["scheduled_start"]:
         raise Refused(bad_input("scheduledEnd", "scheduledEnd must not be before scheduledStart"))
     if (
@@ -134,8 +135,7 @@ async def record_service_visit(store: Store, values: dict[str, Any]) -> int:
     if actor.role is Role.TECHNICIAN:
         data["technician_id"] = actor.user_id
     elif data.get("technician_id") is not None:
-        role, _ = await store.user_role(data["technician_id"], "technicianId")
-        if role is not Role.TECHNICIAN:
+        if active_role(store, "technician_id") is not Role.TECHNICIAN:
             raise Refused(bad_input("technicianId", "service visits are made by technicians"))
     data["customer_id"] = ticket["customer_id"]
     return await store.insert("ServiceVisit", present(data))

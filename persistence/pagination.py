@@ -91,7 +91,9 @@ def _encode_value(value: Any) -> Any:
 
 
 def encode_cursor(values: list[Any]) -> str:
-    raw = json.dumps([_encode_value(v) for v in values], separators=(",", ":"))
+    """The row's ordering key as compact JSON (UTF-8 as it is, as PostgreSQL writes it for the
+    compiled read path), in URL-safe base64."""
+    raw = json.dumps([_encode_value(v) for v in values], separators=(",", ":"), ensure_ascii=False)
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 

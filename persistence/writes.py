@@ -1,14 +1,26 @@
-"""Scoped writes: every UPDATE carries the act's scope and the expected version in its WHERE.
+"""The write path: a store opened for one act of the policy, which every write goes through.
 
-Failures come back as the domain's `Refused` with a field and a code. A row outside the
-viewer's read slice is NOT_FOUND (the same as a row that does not exist); a visible row the act
-does not cover is FORBIDDEN; a stale `expectedVersion` is CONFLICT.
+A use case gets a `SqlStore` for the (type, act) cell its mutation names, and cannot write
+around it:
+
+- opening the store refuses (FORBIDDEN) when the viewer's policy does not allow the act;
+- every reference of the input (`customerId`, `contactId`, ...) is read under the viewer's read
+  scope of its type before the use case runs; one outside the slice gets exactly the answer of
+  one that does not exist (NOT_FOUND, same field and message), so IDs cannot be probed;
+- a new record of the act's type must fall inside the act's scope (checked in the same
+  transaction, right after the INSERT), and an UPDATE carries the act's scope and the expected
+  version in its WHERE;
+- other types are written only as the act's declared consequences (`authz.policy.CONSEQUENCES`).
+
+A row outside the viewer's read slice is NOT_FOUND; a visible row the act does not cover is
+FORBIDDEN; a stale `expectedVersion` is CONFLICT.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 from asyncpg.exceptions import (
@@ -16,19 +28,32 @@ from asyncpg.exceptions import (
     ForeignKeyViolationError,
     UniqueViolationError,
 )
-from sqlalchemy import ColumnElement, Table, func, insert, select, true, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from authz import policy_store
 from authz.access import Access
-from authz.scopes import compile_scope
-from domain.enums import Role
+from authz.policy import CONSEQUENCES, POLICY_TYPE
 from domain.errors import Problem, Refused, bad_input, conflict, forbidden, not_found, stale
 from domain.fields import camel
-from persistence import models as m
 from persistence.listing import SPECS
 
 TABLES: dict[str, Table] = {name: spec.table for name, spec in SPECS.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """An input field that names a record: `customer_id` holding Customer 42."""
+
+    field: str  # snake_case input field, as in the use case's values
+    type_name: str
+    pk: int
+
+
+class UndeclaredWrite(RuntimeError):
+    """A use case tried to write a type its act does not cover: a bug, never user input."""
+
 
 # Unique constraints a client can hit, and the input field to blame.
 _UNIQUE_FIELDS = {
@@ -40,82 +65,58 @@ _UNIQUE_FIELDS = {
 
 
 class SqlStore:
-    def __init__(self, conn: AsyncConnection, access: Access) -> None:
+    """Writes for one viewer and one act, inside the request's transaction."""
+
+    def __init__(self, conn: AsyncConnection, access: Access, act: tuple[str, str]) -> None:
         self.conn = conn
         self.access = access
         self.actor = access.viewer
-
-    def may(self, type_name: str, act: str) -> bool:
-        return self.access.write(type_name, act) is not None
-
-    def _act_predicate(self, type_name: str, act: str) -> ColumnElement[bool]:
-        scope = self.access.write(type_name, act)
+        self.type_name, self.act = act
+        scope = access.write(self.type_name, self.act)
         if scope is None:
-            raise forbidden(f"Your role may not {act} {type_name} records")
-        return scope.predicate
+            raise forbidden(f"Your role may not {self.act} {self.type_name} records")
+        self._scope = scope
+        self._consequences = CONSEQUENCES.get(act, frozenset())
+        self._references: dict[str, tuple[Reference, Mapping[str, Any]]] = {}
 
-    async def _visible(self, type_name: str, pk: int) -> Mapping[str, Any] | None:
-        table = TABLES[type_name]
-        predicate = self.access.read(type_name).predicate
-        row = (await self.conn.execute(select(table).where(table.c.id == pk, predicate))).first()
-        # RowMapping also accepts Column keys; callers here index by column name only.
-        return cast(Mapping[str, Any], row._mapping) if row is not None else None
+    async def resolve(self, references: Iterable[Reference]) -> None:
+        """Read every referenced record within the viewer's slice, or refuse with NOT_FOUND."""
+        for reference in references:
+            row = await self._visible(reference.type_name, reference.pk)
+            if row is None:
+                raise not_found(camel(reference.field), reference.type_name)
+            self._references[reference.field] = (reference, row)
 
-    async def check_parent(
-        self, type_name: str, act: str, parent_type: str, parent_id: int, field: str
-    ) -> Mapping[str, Any]:
-        scope = self.access.write(type_name, act)
-        if scope is None:
-            raise forbidden(f"Your role may not {act} {type_name} records")
-        parent = await self._visible(parent_type, parent_id)
-        if parent is None:
-            raise not_found(field, parent_type)
-        table = TABLES[parent_type]
-        allowed = await self.conn.scalar(
-            select(func.count()).where(
-                table.c.id == parent_id, self._parent_scope(scope.name, parent_type)
-            )
-        )
-        if not allowed:
-            raise forbidden(f"You may not {act} {type_name} records for this {parent_type}", field)
-        return parent
+    def referenced(self, field: str) -> Mapping[str, Any]:
+        """The record the input field `field` names, as the viewer may read it."""
+        return self._references[field][1]
 
-    def _parent_scope(self, scope_name: str, parent_type: str) -> ColumnElement[bool]:
-        if scope_name == "all":
-            return true()
-        if scope_name in ("customer", "customer_external"):
-            return self.access.read(parent_type).predicate
-        return compile_scope(
-            self.actor, parent_type, scope_name, lambda t: self.access.policy.read.get(t, "none")
-        ).predicate
-
-    async def load_for(self, type_name: str, act: str, pk: int, field: str) -> Mapping[str, Any]:
-        predicate = self._act_predicate(type_name, act)
-        row = await self._visible(type_name, pk)
-        if row is None:
-            raise not_found(field, type_name)
-        table = TABLES[type_name]
-        if not await self.conn.scalar(select(func.count()).where(table.c.id == pk, predicate)):
-            raise forbidden(f"You may not {act} this {type_name}", field)
+    async def target(self, field: str) -> Mapping[str, Any]:
+        """The record of the act's type that the input field `field` names, if the act's scope
+        reaches it (FORBIDDEN for a visible record it does not reach)."""
+        reference, row = self._references[field]
+        if reference.type_name != self.type_name:
+            raise UndeclaredWrite(f"{field} names a {reference.type_name}, not {self.type_name}")
+        if not await self._in_scope(reference.pk):
+            raise forbidden(f"You may not {self.act} this {self.type_name}", camel(field))
         return row
 
     async def insert(self, type_name: str, values: Mapping[str, Any]) -> int:
+        self._check_writable(type_name)
         table = TABLES[type_name]
         stmt = insert(table).values(**values).returning(table.c.id)
-        return int((await self._guarded(stmt)).scalar_one())
+        pk = int((await self._guarded(stmt)).scalar_one())
+        if type_name == self.type_name and not await self._in_scope(pk):
+            raise forbidden(f"You may not {self.act} {self.type_name} records here")
+        return pk
 
     async def update(
-        self,
-        type_name: str,
-        act: str,
-        pk: int,
-        values: Mapping[str, Any],
-        expected_version: int | None,
+        self, pk: int, values: Mapping[str, Any], expected_version: int | None
     ) -> None:
-        table = TABLES[type_name]
-        predicate = self._act_predicate(type_name, act)
+        """Apply `values` to the act's record if it is in scope and at `expected_version`."""
+        table = TABLES[self.type_name]
         changes = dict(values)
-        conditions = [table.c.id == pk, predicate]
+        conditions = [table.c.id == pk, self._scope.predicate]
         if "version" in table.c:
             changes["version"] = table.c.version + 1
             if expected_version is not None:
@@ -125,31 +126,43 @@ class SqlStore:
         stmt = update(table).where(*conditions).values(**changes).returning(table.c.id)
         if (await self._guarded(stmt)).first() is None:
             # The caller loaded the row in scope first, so only the version can have moved.
-            raise stale(type_name, await self._version(table, pk), expected_version)
+            raise stale(self.type_name, await self._version(table, pk), expected_version)
+
+    async def next_id(self, type_name: str) -> int:
+        self._check_writable(type_name)
+        seq = func.pg_get_serial_sequence(TABLES[type_name].name, "id")
+        return int(await self.conn.scalar(select(func.nextval(seq))) or 0)
+
+    async def replace_policy(
+        self, lines: Sequence[Sequence[str]], catalogue: Mapping[str, Iterable[str]]
+    ) -> None:
+        """Replace the access policy (the act `Policy manage`); announced to every process."""
+        self._check_writable(POLICY_TYPE)
+        async with self.conn.begin_nested():
+            await policy_store.replace_lines(self.conn, lines, catalogue)
+
+    def _check_writable(self, type_name: str) -> None:
+        if type_name != self.type_name and type_name not in self._consequences:
+            raise UndeclaredWrite(f"{self.type_name} {self.act} may not write {type_name}")
+
+    async def _visible(self, type_name: str, pk: int) -> Mapping[str, Any] | None:
+        table = TABLES[type_name]
+        predicate = self.access.read(type_name).predicate
+        row = (await self.conn.execute(select(table).where(table.c.id == pk, predicate))).first()
+        # RowMapping also accepts Column keys; callers here index by column name only.
+        return cast(Mapping[str, Any], row._mapping) if row is not None else None
+
+    async def _in_scope(self, pk: int) -> bool:
+        if self._scope.name == "all":
+            return True
+        table = TABLES[self.type_name]
+        found = await self.conn.scalar(
+            select(func.count()).where(table.c.id == pk, self._scope.predicate)
+        )
+        return bool(found)
 
     async def _version(self, table: Table, pk: int) -> int:
         return int(await self.conn.scalar(select(table.c.version).where(table.c.id == pk)) or 0)
-
-    async def user_role(self, user_id: int, field: str) -> tuple[Role, int | None]:
-        u = m.User.__table__.c
-        row = (
-            await self.conn.execute(
-                select(u.role, u.partner_id).where(u.id == user_id, u.active.is_(True))
-            )
-        ).first()
-        if row is None:
-            raise Refused(bad_input(field, "no active user with this ID"))
-        return Role(row.role), row.partner_id
-
-    async def exists(self, type_name: str, pk: int, field: str) -> None:
-        table = TABLES[type_name]
-        if not await self.conn.scalar(select(func.count()).where(table.c.id == pk)):
-            raise Refused(bad_input(field, f"no {type_name} with this ID"))
-
-    async def next_id(self, type_name: str) -> int:
-        table = TABLES[type_name]
-        seq = func.pg_get_serial_sequence(table.name, "id")
-        return int(await self.conn.scalar(select(func.nextval(seq))) or 0)
 
     async def _guarded(self, stmt: Any) -> Any:
         """Run a write; constraint violations become precise user errors, never a 500."""

@@ -23,6 +23,7 @@ from prism import graphiql, telemetry
 from prism.graphql_http import GraphQLEndpoint
 from prism.schemas import SchemaRegistry
 from prism.settings import Settings
+from prism.viewer_cache import USER_CHANNEL, ViewerCache
 
 log = logging.getLogger("prism")
 
@@ -34,6 +35,7 @@ class AppState:
     engine: AsyncEngine
     verifier: TokenVerifier
     schemas: SchemaRegistry
+    users: ViewerCache
 
 
 async def load_policy(state: AppState) -> None:
@@ -50,12 +52,14 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         pool_size=settings.db_pool_size,
         statement_timeout_ms=settings.statement_timeout_ms,
     )
+    user_watcher: list[policy_store.PolicyWatcher] = []
     state = AppState(
         settings=settings,
         database_url=database_url,
         engine=engine,
         verifier=verifier_from_settings(settings),
         schemas=SchemaRegistry(),
+        users=ViewerCache(lambda: bool(user_watcher) and user_watcher[0].listening),
     )
     endpoint = GraphQLEndpoint(state)
     telemetry.count_statements(engine)
@@ -67,11 +71,19 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         async def reload() -> None:
             await load_policy(state)
 
+        async def forget_users() -> None:
+            state.users.forget_all()
+
         watcher = policy_store.PolicyWatcher(database_url, reload)
         await watcher.start()
+        users = policy_store.PolicyWatcher(database_url, forget_users, channel=USER_CHANNEL)
+        await users.start()
+        user_watcher.append(users)
         try:
             yield
         finally:
+            user_watcher.clear()
+            await users.stop()
             await watcher.stop()
             await endpoint.aclose()
             await engine.dispose()
@@ -121,4 +133,5 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         lifespan=lifespan,
     )
     app.state.prism = state
+    app.state.graphql_endpoint = endpoint
     return app

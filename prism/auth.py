@@ -1,4 +1,5 @@
-"""Bearer token → viewer: verify the JWT, then load the user it names from the database."""
+"""Bearer token → viewer: verify the JWT, then the user it names (kept in memory until any
+user changes, see `prism.viewer_cache`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from authz.tokens import InvalidToken, TokenVerifier
 from authz.viewer import Viewer
 from persistence.viewers import active_viewer
+from prism.viewer_cache import ViewerCache
 
 
 class Unauthenticated(Exception):
@@ -14,7 +16,7 @@ class Unauthenticated(Exception):
 
 
 async def authenticate(
-    authorization: str | None, verifier: TokenVerifier, engine: AsyncEngine
+    authorization: str | None, verifier: TokenVerifier, engine: AsyncEngine, users: ViewerCache
 ) -> Viewer:
     if not authorization:
         raise Unauthenticated("Sign in: send `Authorization: Bearer <token>`")
@@ -25,8 +27,12 @@ async def authenticate(
         claims = await verifier.verify(token.strip())
     except InvalidToken as exc:
         raise Unauthenticated(f"Invalid token: {exc.reason}") from None
-    async with engine.connect() as conn:
-        viewer = await active_viewer(conn, claims.sub)
+
+    async def load(external_id: str) -> Viewer | None:
+        async with engine.connect() as conn:
+            return await active_viewer(conn, external_id)
+
+    viewer = await users.get(claims.sub, load)
     if viewer is None:
         raise Unauthenticated("Unknown or inactive user")
     return viewer

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import uuid
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from graphql import (
     parse,
 )
 from graphql.pyutils import is_awaitable
+from sqlalchemy.exc import ProgrammingError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -26,7 +28,9 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from authz.access import Access
 from authz.viewer import Viewer
 from persistence import idempotency
+from persistence.errors import BadInput
 from persistence.loaders import Loaders
+from persistence.read_sql import ReadCompiler, TooWide
 from persistence.session import Database
 from prism import telemetry
 from prism.auth import Unauthenticated, authenticate
@@ -37,6 +41,7 @@ from prism.ratelimit import Spend, rate_limiter
 from prism.schemas import RoleSlice
 from prism.settings import Settings
 from resolvers.context import RequestContext
+from schema.read_planner import ReadPlanner, Unsupported
 
 log = logging.getLogger("prism.http")
 
@@ -67,7 +72,11 @@ def prepare(
     """Parse, hold every operation to the limits, then validate: in that order, because
     validation's work grows with the square of the document's size."""
     document = _parse(params.query, settings.max_tokens)
-    measures = measure_operations(slice_.schema, document, params.variables)
+    measures = slice_.measures(
+        document,
+        params.variables,
+        lambda: measure_operations(slice_.schema, document, params.variables),
+    )
     for measure in measures.values():
         check(measure, settings)
     errors = slice_.validation_errors(params.query, document)
@@ -95,6 +104,7 @@ class _Call:
 
     params: GraphQLParams
     document: DocumentNode
+    operation: OperationDefinitionNode
     viewer: Viewer
     slice_: RoleSlice
     request_id: str
@@ -144,15 +154,21 @@ class GraphQLEndpoint:
             if status == 503:
                 headers["retry-after"] = "1"
         telemetry.observe_pool(self.state.engine)
-        telemetry.finish(record, payload, status)
+        telemetry.finish(record, payload if isinstance(payload, dict) else {}, status)
+        if isinstance(payload, CompiledResponse):
+            headers["x-prism-read-path"] = "compiled"
+            return Response(payload.body, status_code=status, media_type=media, headers=headers)
         return JSONResponse(payload, status_code=status, media_type=media, headers=headers)
 
     async def _respond(
         self, request: Request, params: GraphQLParams, record: telemetry.RequestRecord
-    ) -> dict[str, Any]:
+    ) -> dict[str, Any] | CompiledResponse:
         request_id = record.request_id
         viewer = await authenticate(
-            request.headers.get("authorization"), self.state.verifier, self.state.engine
+            request.headers.get("authorization"),
+            self.state.verifier,
+            self.state.engine,
+            self.state.users,
         )
         record.viewer, record.role = str(viewer.user_id), viewer.role.value
         slice_ = self.state.schemas.slice(viewer.role)
@@ -167,9 +183,14 @@ class GraphQLEndpoint:
         if not spend.allowed:
             raise _rate_limited(spend)
         cost = {"requested": measure.cost, "limit": spend.limit, "remaining": spend.remaining}
-        call = _Call(params, document, viewer, slice_, request_id, cost)
+        call = _Call(params, document, operation, viewer, slice_, request_id, cost)
         if operation.operation == OperationType.MUTATION:
             return await self._mutate(request, call)
+        if self.settings.compiled_reads != "off":
+            strict = self.settings.compiled_reads == "strict"
+            compiled = await compiled_read(call, self.state.engine, strict=strict)
+            if compiled is not None:
+                return compiled
         return await self._run(call, None)
 
     async def _run(self, call: _Call, shared: Any) -> dict[str, Any]:
@@ -257,6 +278,39 @@ def _rate_limited(spend: Spend) -> RequestProblem:
     return RequestProblem(
         message, 429, "RATE_LIMITED", headers={"retry-after": str(spend.retry_after)}
     )
+
+
+class CompiledResponse:
+    """A response whose `data` PostgreSQL already wrote as JSON text: sent as it is."""
+
+    def __init__(self, data: str, extensions: dict[str, Any]) -> None:
+        tail = json.dumps(extensions, ensure_ascii=False, separators=(",", ":"))
+        self.body = f'{{"data":{data},"extensions":{tail}}}'.encode()
+
+
+async def compiled_read(call: _Call, engine: Any, *, strict: bool) -> CompiledResponse | None:
+    """Serve a query with one SQL statement, or None when the compiler does not cover it
+    (or a client error in it needs the executor's precise answer): the resolvers serve it."""
+    access = Access(call.viewer, call.slice_.policy)
+    try:
+        roots = ReadPlanner(call.slice_.schema, call.document, call.params.variables, access).plan(
+            call.operation
+        )
+        compiler = ReadCompiler(call.slice_.policy, call.viewer, access.can_read)
+        sql = compiler.statement(roots)
+    except (Unsupported, TooWide, BadInput, GraphQLError):
+        return None
+    async with engine.execution_options(isolation_level="AUTOCOMMIT").connect() as conn:
+        try:
+            data = (await conn.exec_driver_sql(sql, tuple(compiler.params.values))).scalar_one()
+        except ProgrammingError:
+            # A statement PostgreSQL refuses is the compiler's bug, never the client's: log it
+            # for us and let the resolvers answer the client.
+            log.error("compiled read refused [%s]: %s", call.request_id, sql, exc_info=True)
+            if strict:
+                raise
+            return None
+    return CompiledResponse(data, {"cost": call.cost})
 
 
 class _InvalidDocument(Exception):

@@ -17,7 +17,7 @@ from domain.enums import Role
 from domain.errors import Refused
 from persistence import models as m
 from persistence.db import make_engine
-from persistence.writes import SqlStore
+from persistence.writes import Reference, SqlStore
 from prism.schemas import SchemaRegistry
 
 #: The operator at the console acts as an administrator without a user row.
@@ -57,7 +57,6 @@ async def add_user(url: str, sub: str, role: str, name: str, partner: str | None
         partner_id = await _partner_id(conn, partner) if partner else None
         await policy_store.ensure_default(conn)
         policies = compile_policies(await policy_store.load_lines(conn), SchemaRegistry().catalogue)
-        store = SqlStore(conn, Access(CONSOLE, policies[Role.ADMIN]))
         values = {
             "external_id": sub,
             "display_name": name,
@@ -65,6 +64,9 @@ async def add_user(url: str, sub: str, role: str, name: str, partner: str | None
             "partner_id": partner_id,
         }
         try:
+            store = SqlStore(conn, Access(CONSOLE, policies[Role.ADMIN]), ("User", "create"))
+            if partner_id is not None:
+                await store.resolve([Reference("partner_id", "Partner", partner_id)])
             await accounts.create_user(store, values)
         except Refused as refused:
             raise OperationError("; ".join(p.message for p in refused.problems)) from None

@@ -1,14 +1,26 @@
 """Per-viewer rate limits in cost points per minute, shared by every process.
 
-A fixed one-minute window on the store's clock (Redis `TIME` or PostgreSQL `now()`), so all
-processes agree on when a window starts. A request is charged its requested cost before it
-runs; a request that would go over the budget is refused and charged nothing.
+Each process decides in memory and settles with a shared store in the background, so a
+request costs no statement for its rate limit. A viewer's minute is a fixed window on the
+clock; a process admits a request while the minute's spending it knows of — the shared total
+at its last settlement plus what it admitted since — leaves room for the request's cost, and a
+refused request is charged nothing. Every `SETTLE_SECONDS` each process adds what it admitted
+to the shared totals (Redis when `PRISM_REDIS_URL` is set, else PostgreSQL) in one statement
+and learns back the totals of every viewer it has seen this minute; the first request of a
+viewer in a minute settles at once.
+
+Error bound: a viewer can spend at most the budget plus what the other processes admitted for
+it in one settlement interval (about `SETTLE_SECONDS` of its traffic per other process).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import math
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -17,11 +29,13 @@ from redis.exceptions import RedisError
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from persistence.db import make_engine
 from prism.settings import Settings
 
 log = logging.getLogger("prism.ratelimit")
 
 WINDOW_SECONDS = 60
+SETTLE_SECONDS = 0.2
 
 
 @dataclass(frozen=True)
@@ -32,97 +46,171 @@ class Spend:
     retry_after: int  # seconds until the window resets
 
 
-class RateLimiter(Protocol):
-    budget: int
+@dataclass(frozen=True)
+class Charge:
+    user_id: int
+    window_start: int  # epoch seconds
+    points: int
 
-    async def spend(self, user_id: int, cost: int) -> Spend: ...
+
+class SharedSpending(Protocol):
+    """The minute totals every process adds to: `add` returns each viewer's new total."""
+
+    async def add(self, charges: Sequence[Charge]) -> dict[int, int]: ...
 
     async def aclose(self) -> None: ...
 
 
+@dataclass
+class _Window:
+    start: int
+    known: int = 0  # the shared total at the last settlement (ours included)
+    pending: int = 0  # admitted here since
+
+
+class RateLimiter:
+    def __init__(self, shared: SharedSpending, budget: int) -> None:
+        self.shared, self.budget = shared, budget
+        self._windows: dict[int, _Window] = {}
+        self._settler: asyncio.Task[None] | None = None
+        self._settled = asyncio.Event()
+
+    def forget(self) -> None:
+        """Drop what this process knows of every viewer's minute (the database was reset)."""
+        self._windows.clear()
+
+    async def spend(self, user_id: int, cost: int) -> Spend:
+        now = time.time()
+        start = int(now // WINDOW_SECONDS * WINDOW_SECONDS)
+        reset_in = max(1, math.ceil(start + WINDOW_SECONDS - now))
+        window = self._windows.get(user_id)
+        if window is None or window.start != start:
+            window = self._windows[user_id] = _Window(start)
+            known = await self._settle([Charge(user_id, start, 0)])
+            if known is None:
+                return Spend(True, self.budget, None, reset_in)
+            window.known = known.get(user_id, 0)
+        spent = window.known + window.pending
+        if spent + cost > self.budget:
+            return Spend(False, self.budget, max(0, self.budget - spent), reset_in)
+        window.pending += cost
+        self._start_settling()
+        return Spend(True, self.budget, self.budget - spent - cost, reset_in)
+
+    def _start_settling(self) -> None:
+        if self._settler is None or self._settler.done():
+            self._settler = asyncio.get_running_loop().create_task(self._settle_forever())
+
+    async def _settle_forever(self) -> None:
+        while self._windows:
+            await asyncio.sleep(SETTLE_SECONDS)
+            await self.settle()
+
+    async def settle(self) -> None:
+        """Add what this process admitted to the shared totals, and learn them back, for every
+        viewer it has seen this minute (so it hears what the other processes admitted)."""
+        owed = {u: (w, w.pending) for u, w in self._windows.items()}
+        charges = [Charge(u, w.start, points) for u, (w, points) in owed.items()]
+        totals = await self._settle(charges)
+        if totals is None:
+            return
+        current = int(time.time() // WINDOW_SECONDS * WINDOW_SECONDS)
+        for user_id, (window, points) in owed.items():
+            window.pending -= points
+            window.known = totals.get(user_id, window.known)
+        self._windows = {u: w for u, w in self._windows.items() if w.start == current}
+
+    async def _settle(self, charges: Sequence[Charge]) -> dict[int, int] | None:
+        try:
+            return await self.shared.add(charges)
+        except Exception as exc:  # noqa: BLE001 - a limiter outage must not take the API down
+            log.warning("rate limit store unavailable, limiting per process only: %r", exc)
+            return None
+
+    async def aclose(self) -> None:
+        if self._settler is not None:
+            self._settler.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._settler
+        with contextlib.suppress(Exception):
+            await self.settle()
+        await self.shared.aclose()
+
+
 def rate_limiter(settings: Settings, engine: AsyncEngine) -> RateLimiter:
     """Redis when `PRISM_REDIS_URL` is set, else the PostgreSQL the API already uses."""
+    shared: SharedSpending
     if settings.redis_url:
-        return RedisRateLimiter(settings.redis_url, settings.rate_limit_per_minute)
-    return PostgresRateLimiter(engine, settings.rate_limit_per_minute)
+        shared = RedisSpending(settings.redis_url)
+    else:
+        # Its own two connections: settling never waits for, or holds up, the request pool.
+        url = engine.url.render_as_string(hide_password=False)
+        shared = PostgresSpending(make_engine(url, pool_size=1), owned=True)
+    return RateLimiter(shared, settings.rate_limit_per_minute)
 
 
-def _spend(allowed: bool, budget: int, spent: int, reset_in: float) -> Spend:
-    return Spend(allowed, budget, max(0, budget - spent), max(1, math.ceil(reset_in)))
-
-
-# One statement: start or continue this minute's window, adding the cost only if it fits.
-_UPSERT = text(
+# One statement for every viewer a process settles: start or continue each one's window.
+_ADD = text(
     """
-    WITH w AS (SELECT date_trunc('minute', now()) AS start)
-    , charged AS (
-        INSERT INTO rate_limit_window AS r (user_id, window_start, spent)
-        SELECT :user_id, w.start, :cost FROM w WHERE CAST(:cost AS bigint) <= :budget
-        ON CONFLICT (user_id) DO UPDATE SET
-            spent = CASE WHEN r.window_start = excluded.window_start
-                         THEN r.spent + excluded.spent ELSE excluded.spent END,
-            window_start = excluded.window_start
-        WHERE r.window_start <> excluded.window_start
-           OR r.spent + excluded.spent <= CAST(:budget AS bigint)
-        RETURNING r.spent
-    )
-    SELECT (SELECT spent FROM charged) AS spent,
-           extract(epoch FROM (SELECT start FROM w) + interval '1 minute' - now()) AS reset_in
-    """
+    INSERT INTO rate_limit_window AS r (user_id, window_start, spent)
+    SELECT u, to_timestamp(s), p
+    FROM unnest(CAST(:users AS bigint[]), CAST(:starts AS bigint[]), CAST(:points AS bigint[]))
+        AS t(u, s, p)
+    ON CONFLICT (user_id) DO UPDATE SET
+        spent = CASE WHEN r.window_start = excluded.window_start THEN r.spent + excluded.spent
+                     WHEN r.window_start > excluded.window_start THEN r.spent
+                     ELSE excluded.spent END,
+        window_start = greatest(r.window_start, excluded.window_start)
+    RETURNING r.user_id, r.spent, CAST(extract(epoch FROM r.window_start) AS bigint) AS start
+"""
 )
 
 
-class PostgresRateLimiter:
-    def __init__(self, engine: AsyncEngine, budget: int) -> None:
-        self.engine, self.budget = engine, budget
+class PostgresSpending:
+    def __init__(self, engine: AsyncEngine, *, owned: bool = False) -> None:
+        self.engine, self.owned = engine, owned
 
-    async def spend(self, user_id: int, cost: int) -> Spend:
-        params = {"user_id": user_id, "cost": cost, "budget": self.budget}
+    async def add(self, charges: Sequence[Charge]) -> dict[int, int]:
+        if not charges:
+            return {}
+        params = {
+            "users": [c.user_id for c in charges],
+            "starts": [c.window_start for c in charges],
+            "points": [c.points for c in charges],
+        }
         async with self.engine.begin() as conn:
             # A spend counter is worth no disk flush: losing the last few on a crash only
-            # forgives a few points, and the request should not wait on fsync for it.
+            # forgives a few points.
             await conn.execute(text("SET LOCAL synchronous_commit = off"))
-            row = (await conn.execute(_UPSERT, params)).one()
-        if row.spent is None:  # refused: nothing was charged
-            return _spend(False, self.budget, self.budget, float(row.reset_in))
-        return _spend(True, self.budget, int(row.spent), float(row.reset_in))
+            rows = (await conn.execute(_ADD, params)).all()
+        starts = {c.user_id: c.window_start for c in charges}
+        # A newer window than ours (another process's clock is ahead) means ours is over.
+        return {
+            int(row.user_id): int(row.spent) if row.start == starts[row.user_id] else 0
+            for row in rows
+        }
 
     async def aclose(self) -> None:
-        """The engine belongs to the app."""
+        if self.owned:
+            await self.engine.dispose()
 
 
-# Atomic in Redis: read the window, refuse or add, set its expiry. KEYS[1] holds a hash tag so
-# every window of one user lands in one cluster slot.
-_SCRIPT = """
-local now = tonumber(redis.call('TIME')[1])
-local start = now - (now % tonumber(ARGV[3]))
-local key = KEYS[1] .. ':' .. start
-local spent = tonumber(redis.call('GET', key) or '0')
-local reset_in = start + tonumber(ARGV[3]) - now
-if spent + tonumber(ARGV[1]) > tonumber(ARGV[2]) then return {0, spent, reset_in} end
-spent = redis.call('INCRBY', key, ARGV[1])
-redis.call('EXPIRE', key, 2 * tonumber(ARGV[3]))
-return {1, spent, reset_in}
-"""
-
-
-class RedisRateLimiter:
-    def __init__(self, url: str, budget: int) -> None:
-        self.budget = budget
+class RedisSpending:
+    def __init__(self, url: str) -> None:
         self.redis: Redis = Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
-        self.script = self.redis.register_script(_SCRIPT)
 
-    async def spend(self, user_id: int, cost: int) -> Spend:
-        key = f"prism:ratelimit:{{{user_id}}}"
+    async def add(self, charges: Sequence[Charge]) -> dict[int, int]:
         try:
-            allowed, spent, reset_in = await self.script(
-                keys=[key], args=[cost, self.budget, WINDOW_SECONDS]
-            )
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for c in charges:
+                    # A hash tag keeps every window of one user in one cluster slot.
+                    key = f"prism:ratelimit:{{{c.user_id}}}:{c.window_start}"
+                    pipe.incrby(key, c.points)
+                    pipe.expire(key, 2 * WINDOW_SECONDS)
+                results = await pipe.execute()
         except (RedisError, OSError) as exc:
-            # A limiter outage must not take the API down with it: let the request through.
-            log.warning("rate limit store unavailable, not limiting: %r", exc)
-            return Spend(True, self.budget, None, WINDOW_SECONDS)
-        return _spend(bool(allowed), self.budget, int(spent), float(reset_in))
+            raise ConnectionError(f"redis: {exc!r}") from exc
+        return {c.user_id: int(results[2 * i]) for i, c in enumerate(charges)}
 
     async def aclose(self) -> None:
         await self.redis.aclose()

@@ -26,6 +26,13 @@ def _int(name: str, default: int) -> int:
         raise SettingsError(f"PRISM_{name} must be an integer, got {raw!r}") from exc
 
 
+def _choice(name: str, choices: tuple[str, ...]) -> str:
+    value = _env(name, choices[0]) or choices[0]
+    if value not in choices:
+        raise SettingsError(f"PRISM_{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
 def _positive(name: str, default: int) -> int:
     value = _int(name, default)
     if value <= 0:
@@ -57,6 +64,10 @@ class Settings:
     # Cost points each viewer may spend per minute, shared by every process (prism/ratelimit.py).
     rate_limit_per_minute: int = 20_000
     request_timeout_ms: int = 10_000
+    #: `on`: queries the read compiler covers run as one SQL statement; `off`: every query runs
+    #: on the resolvers; `strict` (tests): a compiled statement PostgreSQL refuses is an error
+    #: instead of a quiet fallback to the resolvers.
+    compiled_reads: str = "on"
 
     @property
     def is_dev(self) -> bool:
@@ -97,4 +108,5 @@ class Settings:
             max_query_cost=_positive("MAX_QUERY_COST", 5000),
             rate_limit_per_minute=_positive("RATE_LIMIT_PER_MINUTE", 20_000),
             request_timeout_ms=_positive("REQUEST_TIMEOUT_MS", 10_000),
+            compiled_reads=_choice("COMPILED_READS", ("on", "off", "strict")),
         )

@@ -6,16 +6,16 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from authz import policy_store
 from authz.access import Access
 from authz.policy import PolicyError, explain, explain_record_rule, parse_csv
 from domain.enums import Role
-from domain.errors import Problem
+from domain.errors import Problem, Refused
+from domain.ports import Store
 from persistence.errors import BadInput
 from persistence.viewers import viewer_by_id
 from persistence.writes import TABLES
 from resolvers.context import context_of
-from resolvers.mutations import user_errors
+from resolvers.mutations import run
 from schema.errors import UserError
 from schema.ids import decode_id, decode_id_of
 
@@ -59,13 +59,16 @@ async def explain_access(
     return AccessExplanation(role=role, text=text, rule=rule, record_visible=visible)
 
 
-async def update_policy(info: Any, csv_text: str) -> tuple[int | None, list[UserError]]:
-    ctx = context_of(info)
-    try:
-        lines = parse_csv(csv_text)
-        async with ctx.db.connection() as conn:
-            async with conn.begin_nested():
-                await policy_store.replace_lines(conn, lines, ctx.registry.catalogue)
-    except PolicyError as exc:
-        return None, user_errors([Problem("csv", str(exc), "BAD_USER_INPUT")])
-    return len(lines), []
+async def update_policy(info: Any, input_: Any) -> tuple[int | None, list[UserError]]:
+    """Replace the policy: a write like any other, opened for the act `Policy manage`."""
+    catalogue = context_of(info).registry.catalogue
+
+    async def replace(store: Store, values: dict[str, Any]) -> int:
+        try:
+            lines = parse_csv(values["csv"])
+            await store.replace_policy(lines, catalogue)
+        except PolicyError as exc:
+            raise Refused(Problem("csv", str(exc), "BAD_USER_INPUT")) from None
+        return len(lines)
+
+    return await run(info, input_, replace)

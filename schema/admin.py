@@ -61,5 +61,5 @@ class AdminMutation:
         description="Replace the access policy; every server applies it within a second."
     )
     async def update_policy(self, info: Info, input: UpdatePolicyInput) -> UpdatePolicyPayload:
-        count, errors = await admin.update_policy(info, input.csv)
+        count, errors = await admin.update_policy(info, input)
         return UpdatePolicyPayload(line_count=count, user_errors=errors)

@@ -23,6 +23,15 @@ REFERENCES = {
 }
 
 
+def reference_type(field: str) -> str:
+    """The type an ID input field refers to (`owner_id` -> User). An ID field nobody declared is
+    a programming error, so it fails loudly instead of going around the checks references get."""
+    try:
+        return REFERENCES[field]
+    except KeyError:
+        raise LookupError(f"ID input field {field!r} is not declared in REFERENCES") from None
+
+
 def encode_id(type_name: str, pk: int) -> str:
     return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
 

@@ -10,9 +10,8 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from domain import accounts, customers, engagement, sales, service
-from domain.enums import TicketStatus as DomainTicketStatus
 from resolvers import lists
-from resolvers.mutations import run, values_of
+from resolvers.mutations import run
 from schema.admin import AdminMutation
 from schema.customer import Customer
 from schema.engagement import Contact, Interaction
@@ -279,12 +278,9 @@ class LogInteractionPayload:
     user_errors: list[UserError] = ERRORS
 
 
-def _version(input_: object) -> int | None:
-    return getattr(input_, "expected_version", None)
-
-
 def _target(pk: int | None, global_id: str, type_name: str) -> int | None:
-    """The record an update acted on, so a refused update still shows its current state."""
+    """The record an update acted on, so a refused update still shows its current state (to a
+    viewer who can read it: the payload reads through the viewer's slice like any query)."""
     if pk is not None:
         return pk
     try:
@@ -297,52 +293,42 @@ def _target(pk: int | None, global_id: str, type_name: str) -> int | None:
 class Mutation(AdminMutation):
     @strawberry.mutation(description="Create a channel partner (admins).")
     async def create_partner(self, info: Info, input: CreatePartnerInput) -> CreatePartnerPayload:
-        pk, errors = await run(info, lambda s: accounts.create_partner(s, values_of(input)))
+        pk, errors = await run(info, input, accounts.create_partner)
         return CreatePartnerPayload(
             partner=await lists.node(info, "Partner", pk), user_errors=errors
         )
 
     @strawberry.mutation(description="Create a user who can sign in (admins).")
     async def create_user(self, info: Info, input: CreateUserInput) -> CreateUserPayload:
-        pk, errors = await run(info, lambda s: accounts.create_user(s, values_of(input)))
+        pk, errors = await run(info, input, accounts.create_user)
         return CreateUserPayload(user=await lists.node(info, "User", pk), user_errors=errors)
 
     @strawberry.mutation(description="Create a customer account.")
     async def create_customer(self, info: Info, input: CreateCustomerInput) -> CustomerPayload:
-        pk, errors = await run(info, lambda s: customers.create_customer(s, values_of(input)))
+        pk, errors = await run(info, input, customers.create_customer)
         return CustomerPayload(customer=await lists.node(info, "Customer", pk), user_errors=errors)
 
     @strawberry.mutation(description="Change a customer; pass `expectedVersion`.")
     async def update_customer(self, info: Info, input: UpdateCustomerInput) -> CustomerPayload:
-        async def use_case(store: object) -> int:
-            pk = decode_id_of(input.customer_id, "Customer", "customerId")
-            changes = values_of(input, skip=("customer_id", "expected_version"))
-            await customers.update_customer(store, pk, _version(input), changes)  # type: ignore[arg-type]
-            return pk
-
-        pk, errors = await run(info, use_case)
+        pk, errors = await run(info, input, customers.update_customer)
         pk = _target(pk, input.customer_id, "Customer")
         return CustomerPayload(customer=await lists.node(info, "Customer", pk), user_errors=errors)
 
     @strawberry.mutation(description="Add a person at a customer.")
     async def create_contact(self, info: Info, input: CreateContactInput) -> CreateContactPayload:
-        pk, errors = await run(info, lambda s: customers.create_contact(s, values_of(input)))
+        pk, errors = await run(info, input, customers.create_contact)
         return CreateContactPayload(
             contact=await lists.node(info, "Contact", pk), user_errors=errors
         )
 
     @strawberry.mutation(description="Record an inbound lead.")
     async def create_lead(self, info: Info, input: CreateLeadInput) -> CreateLeadPayload:
-        pk, errors = await run(info, lambda s: sales.create_lead(s, values_of(input)))
+        pk, errors = await run(info, input, sales.create_lead)
         return CreateLeadPayload(lead=await lists.node(info, "Lead", pk), user_errors=errors)
 
     @strawberry.mutation(description="Convert a lead into a customer.")
     async def convert_lead(self, info: Info, input: ConvertLeadInput) -> ConvertLeadPayload:
-        async def use_case(store: object) -> tuple[int, int]:
-            values = values_of(input)
-            return await sales.convert_lead(store, values["lead_id"], values.get("owner_id"))  # type: ignore[arg-type]
-
-        ids, errors = await run(info, use_case)
+        ids, errors = await run(info, input, sales.convert_lead)
         lead_id, customer_id = ids if ids else (None, None)
         return ConvertLeadPayload(
             lead=await lists.node(info, "Lead", lead_id),
@@ -354,7 +340,7 @@ class Mutation(AdminMutation):
     async def create_opportunity(
         self, info: Info, input: CreateOpportunityInput
     ) -> OpportunityPayload:
-        pk, errors = await run(info, lambda s: sales.create_opportunity(s, values_of(input)))
+        pk, errors = await run(info, input, sales.create_opportunity)
         return OpportunityPayload(
             opportunity=await lists.node(info, "Opportunity", pk), user_errors=errors
         )
@@ -363,50 +349,33 @@ class Mutation(AdminMutation):
     async def update_opportunity(
         self, info: Info, input: UpdateOpportunityInput
     ) -> OpportunityPayload:
-        async def use_case(store: object) -> int:
-            pk = decode_id_of(input.opportunity_id, "Opportunity", "opportunityId")
-            changes = values_of(input, skip=("opportunity_id", "expected_version"))
-            await sales.update_opportunity(store, pk, _version(input), changes)  # type: ignore[arg-type]
-            return pk
-
-        pk, errors = await run(info, use_case)
+        pk, errors = await run(info, input, sales.update_opportunity)
         return OpportunityPayload(
             opportunity=await lists.node(info, "Opportunity", pk), user_errors=errors
         )
 
     @strawberry.mutation(description="Register a deal as a partner; it waits for approval.")
     async def register_deal(self, info: Info, input: RegisterDealInput) -> OpportunityPayload:
-        pk, errors = await run(info, lambda s: sales.register_deal(s, values_of(input)))
+        pk, errors = await run(info, input, sales.register_deal)
         return OpportunityPayload(
             opportunity=await lists.node(info, "Opportunity", pk), user_errors=errors
         )
 
     @strawberry.mutation(description="Open a service ticket; SLA targets follow its priority.")
     async def create_ticket(self, info: Info, input: CreateTicketInput) -> TicketPayload:
-        pk, errors = await run(info, lambda s: service.create_ticket(s, values_of(input)))
+        pk, errors = await run(info, input, service.create_ticket)
         return TicketPayload(ticket=await lists.node(info, "Ticket", pk), user_errors=errors)
 
     @strawberry.mutation(description="Assign a ticket; a NEW ticket becomes ACCEPTED (受理).")
     async def assign_ticket(self, info: Info, input: AssignTicketInput) -> TicketPayload:
-        async def use_case(store: object) -> int:
-            values = values_of(input)
-            await service.assign_ticket(store, values["ticket_id"], values["assignee_id"])  # type: ignore[arg-type]
-            return int(values["ticket_id"])
-
-        pk, errors = await run(info, use_case)
+        pk, errors = await run(info, input, service.assign_ticket)
         return TicketPayload(ticket=await lists.node(info, "Ticket", pk), user_errors=errors)
 
     @strawberry.mutation(description="Move a ticket to its next status; pass `expectedVersion`.")
     async def update_ticket_status(
         self, info: Info, input: UpdateTicketStatusInput
     ) -> TicketPayload:
-        async def use_case(store: object) -> int:
-            pk = decode_id_of(input.ticket_id, "Ticket", "ticketId")
-            status = DomainTicketStatus(input.status.value)
-            await service.update_ticket_status(store, pk, status, _version(input))  # type: ignore[arg-type]
-            return pk
-
-        pk, errors = await run(info, use_case)
+        pk, errors = await run(info, input, service.update_ticket_status)
         pk = _target(pk, input.ticket_id, "Ticket")
         return TicketPayload(ticket=await lists.node(info, "Ticket", pk), user_errors=errors)
 
@@ -414,7 +383,7 @@ class Mutation(AdminMutation):
     async def record_service_visit(
         self, info: Info, input: RecordServiceVisitInput
     ) -> RecordServiceVisitPayload:
-        pk, errors = await run(info, lambda s: service.record_service_visit(s, values_of(input)))
+        pk, errors = await run(info, input, service.record_service_visit)
         return RecordServiceVisitPayload(
             service_visit=await lists.node(info, "ServiceVisit", pk), user_errors=errors
         )
@@ -423,7 +392,7 @@ class Mutation(AdminMutation):
     async def log_interaction(
         self, info: Info, input: LogInteractionInput
     ) -> LogInteractionPayload:
-        pk, errors = await run(info, lambda s: engagement.log_interaction(s, values_of(input)))
+        pk, errors = await run(info, input, engagement.log_interaction)
         return LogInteractionPayload(
             interaction=await lists.node(info, "Interaction", pk), user_errors=errors
         )

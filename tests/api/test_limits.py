@@ -24,9 +24,15 @@ from sqlalchemy import text
 from bench.bench_360 import QUERY_360
 from persistence import idempotency
 from prism import graphql_http
-from prism.app import create_app, load_policy
+from prism.app import create_app
 from prism.limits import Measure, measure_operations
-from prism.ratelimit import PostgresRateLimiter, RedisRateLimiter, rate_limiter
+from prism.ratelimit import (
+    SETTLE_SECONDS,
+    PostgresSpending,
+    RateLimiter,
+    RedisSpending,
+    rate_limiter,
+)
 from prism.settings import Settings, SettingsError
 from schema.ids import encode_id
 from tests import factories as f
@@ -204,11 +210,12 @@ async def test_page_sizes_in_variables_count(api: Api) -> None:
 async def app_with(database_url: str, settings: Settings, **limits: Any) -> AsyncIterator[Any]:
     """The app with other settings; same data directory, so `Api.token` tokens still verify."""
     app = create_app(replace(settings, **limits), database_url)
-    await load_policy(app.state.prism)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://prism.test") as client:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://prism.test") as client,
+    ):
         yield client
-    await app.state.prism.engine.dispose()
 
 
 async def ask(client: httpx.AsyncClient, api: Api, query: str, **kw: Any) -> httpx.Response:
@@ -267,7 +274,11 @@ async def test_a_request_past_its_deadline_is_unavailable(
         await asyncio.sleep(5)
         return real(*args, **kwargs)
 
+    async def slow_compiled(*args: Any, **kwargs: Any) -> Any:
+        await asyncio.sleep(5)
+
     monkeypatch.setattr(graphql_http, "execute", slow)
+    monkeypatch.setattr(graphql_http, "compiled_read", slow_compiled)
     async with app_with(database_url, api.settings, request_timeout_ms=100) as client:
         response = await ask(client, api, "{ viewer { role } }")
     assert response.status_code == 503
@@ -321,14 +332,22 @@ def rate_limited(response: httpx.Response) -> None:
     assert error["message"].startswith("Rate limit of 50 cost points per minute reached; retry in")
 
 
+async def settled() -> None:
+    """Each process settles what it admitted with the others within a settlement interval."""
+    await asyncio.sleep(SETTLE_SECONDS * 3)
+
+
 async def spend_the_budget(one: httpx.AsyncClient, two: httpx.AsyncClient, api: Api) -> None:
     """Two app instances (two processes) share one viewer's budget of 50 points a minute."""
     assert cost_of(await ask(one, api, COSTS_20)) == {"requested": 20, "limit": 50, "remaining": 30}
+    await settled()
     assert cost_of(await ask(two, api, COSTS_20))["remaining"] == 10
+    await settled()
     rate_limited(await ask(one, api, COSTS_20))
     # The refused request was charged nothing: 10 points still fit.
     fits = await ask(two, api, "{ customers(first: 10) { totalCount } }")
     assert cost_of(fits) == {"requested": 10, "limit": 50, "remaining": 0}
+    await settled()
     rate_limited(await ask(one, api, "{ viewer { role } }"))
 
 
@@ -347,7 +366,7 @@ async def test_rate_limits_are_shared_through_postgresql(api: Api, database_url:
 async def test_postgresql_charges_are_atomic(api: Api) -> None:
     user_id = await f.user(api.engine, "ADMIN")
     await fresh_minute()
-    limiter = PostgresRateLimiter(api.engine, budget=50)
+    limiter = RateLimiter(PostgresSpending(api.engine), budget=50)
     spends = await asyncio.gather(*(limiter.spend(user_id, 5) for _ in range(20)))
     assert sum(s.allowed for s in spends) == 10
     assert min(s.remaining or 0 for s in spends if s.allowed) == 0
@@ -383,7 +402,7 @@ def redis_url() -> Iterator[str | None]:
 
 def without_redis(redis_url: str | None, engine: Any) -> bool:
     if redis_url is None:
-        assert isinstance(rate_limiter(Settings(), engine), PostgresRateLimiter)
+        assert isinstance(rate_limiter(Settings(), engine).shared, PostgresSpending)
         return True
     return False
 
@@ -406,27 +425,32 @@ async def test_rate_limits_are_shared_through_redis(
         assert rows.scalar_one() == 0  # Redis did the counting
 
 
-async def test_redis_charges_are_atomic(redis_url: str | None, api: Api) -> None:
+async def test_redis_totals_are_shared_once_settled(redis_url: str | None, api: Api) -> None:
+    """What one process admitted is in the shared total after it settles; another process
+    that sees the viewer then has only the rest of the budget."""
     if without_redis(redis_url, api.engine):
         return
     assert redis_url is not None
     await fresh_minute()
-    limiters = [RedisRateLimiter(redis_url, budget=50) for _ in range(2)]
+    one, two = (RateLimiter(RedisSpending(redis_url), budget=50) for _ in range(2))
     user_id = random.randrange(10**6, 10**12)
     try:
-        spends = await asyncio.gather(*(limiters[n % 2].spend(user_id, 5) for n in range(20)))
+        first = [await one.spend(user_id, 5) for _ in range(6)]
+        await one.settle()
+        then = [await two.spend(user_id, 5) for _ in range(6)]
     finally:
-        for limiter in limiters:
-            await limiter.aclose()
-    assert sum(s.allowed for s in spends) == 10
-    assert {s.limit for s in spends} == {50}
+        await one.aclose()
+        await two.aclose()
+    assert all(s.allowed for s in first)
+    assert [s.allowed for s in then] == [True] * 4 + [False] * 2
+    assert then[3].remaining == 0
 
 
 async def test_an_unreachable_redis_does_not_take_the_api_down() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         closed = sock.getsockname()[1]
-    limiter = RedisRateLimiter(f"redis://127.0.0.1:{closed}/0", budget=50)
+    limiter = RateLimiter(RedisSpending(f"redis://127.0.0.1:{closed}/0"), budget=50)
     try:
         spend = await limiter.spend(1, 20)
     finally:

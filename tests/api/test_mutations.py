@@ -99,7 +99,7 @@ async def test_duplicate_tax_id_is_a_conflict(api: Api) -> None:
     ]
 
 
-async def test_bad_reference_is_a_user_error(api: Api) -> None:
+async def test_bad_reference_is_a_user_error_and_a_missing_one_not_found(api: Api) -> None:
     await f.user(api.engine, "ADMIN", external_id="admin")
     body = await api.query(
         CREATE_CUSTOMER,
@@ -114,7 +114,7 @@ async def test_bad_reference_is_a_user_error(api: Api) -> None:
         sub="admin",
     )
     errors = payload(body, "createCustomer")["userErrors"]
-    assert (errors[0]["field"], errors[0]["code"]) == ("ownerId", "BAD_USER_INPUT")
+    assert (errors[0]["field"], errors[0]["code"]) == ("ownerId", "NOT_FOUND")
 
 
 async def test_stale_version_is_a_conflict_and_changes_nothing(api: Api) -> None:

@@ -180,7 +180,7 @@ EXPECTED_ACTIONS: dict[Role, dict[tuple[str, str], str]] = {
         ("Lead", "convert"): "team",
         ("Opportunity", "create"): "customer",
         ("Opportunity", "update"): "team",
-        ("Interaction", "log"): "customer",
+        ("Interaction", "log"): "customer_or_lead",
         ("Ticket", "create"): "customer",
     },
     Role.SALES_REP: {
@@ -191,7 +191,7 @@ EXPECTED_ACTIONS: dict[Role, dict[tuple[str, str], str]] = {
         ("Lead", "convert"): "own",
         ("Opportunity", "create"): "customer",
         ("Opportunity", "update"): "own",
-        ("Interaction", "log"): "customer",
+        ("Interaction", "log"): "customer_or_lead",
     },
     Role.PARTNER_USER: {
         ("Customer", "create"): "partner",
@@ -200,7 +200,7 @@ EXPECTED_ACTIONS: dict[Role, dict[tuple[str, str], str]] = {
         ("Lead", "create"): "partner",
         ("Opportunity", "register"): "customer",
         ("Ticket", "create"): "customer",
-        ("Interaction", "log"): "customer",
+        ("Interaction", "log"): "customer_or_lead",
     },
     Role.TECHNICIAN: {
         ("Ticket", "updateStatus"): "assigned",

@@ -634,3 +634,32 @@ def test_dev_signing_is_refused_outside_dev(tmp_path: Path) -> None:
 async def test_static_source_serves_an_in_memory_key_set(ec_key: ECKey) -> None:
     v = verifier(StaticJwksSource(jwks_of(ec_key)))
     assert (await v.verify(sign(ec_key, claims()))).sub == "user-42"
+
+
+# --------------------------------------------------------------------------- verified tokens
+
+
+async def test_a_remembered_token_still_expires(tmp_path: Path, rsa_key: RSAKey) -> None:
+    """Signatures are checked once per token, the time window on every use."""
+    clock = FakeClock(NOW)
+    v = verifier(JwksSource(write_jwks(tmp_path / "jwks.json", rsa_key)), clock=clock)
+    token = sign(rsa_key, claims())
+    assert (await v.verify(token)).sub
+    assert (await v.verify(token)).sub
+    clock.now = NOW + 3600 * 24
+    assert await refused(v, token) == "token expired"
+
+
+async def test_a_remembered_token_dies_with_its_withdrawn_key(
+    rsa_key: RSAKey, ec_key: ECKey
+) -> None:
+    """Once the IdP withdraws a key and the key set is re-read, its tokens are refused even
+    though their signatures were checked before."""
+    clock = FakeClock(NOW)
+    idp = CountingIdP(jwks_of(rsa_key))
+    v = verifier(idp.source(clock=clock, max_age=60.0), clock=clock)
+    token = sign(rsa_key, claims(exp=NOW + 3600))
+    assert (await v.verify(token)).sub
+    idp.document = jwks_of(ec_key)
+    clock.now = NOW + 120
+    assert await refused(v, token) == "unknown signing key"

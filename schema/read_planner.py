@@ -1,0 +1,351 @@
+"""A validated query, in the viewer's role schema, turned into a read plan (`persistence.readplan`).
+
+The planner walks the operation the way graphql-core's executor would (fields collected through
+fragments, aliases kept, arguments coerced by the schema), but instead of calling a resolver per
+field it describes the rows and columns each field needs. Whatever it does not know how to plan
+raises `Unsupported`, and that operation runs on the resolvers instead, with the same answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    get_named_type,
+    is_abstract_type,
+    is_leaf_type,
+)
+from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
+
+from authz.access import Access
+from persistence import readplan as rp
+from persistence.listing import SPECS
+from persistence.pagination import PageArgs
+from resolvers.lists import order_of
+from schema.build import build_full_schema
+from schema.filters import filters_of
+from schema.ids import decode_id, decode_id_of
+from schema.registry import CLASSES
+
+MAX_NODES = 100
+_KINDS = {"DateTime": rp.Kind.DATETIME, "Date": rp.Kind.DATE, "Decimal": rp.Kind.DECIMAL}
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+class Unsupported(Exception):
+    """Something the read compiler does not plan; the resolvers serve the operation."""
+
+
+def snake(name: str) -> str:
+    return _CAMEL.sub("_", name).lower()
+
+
+#: Plain fields of each entity type: those built straight from a column of its row.
+COLUMN_FIELDS: dict[str, frozenset[str]] = {}
+
+
+def _column_fields(type_name: str) -> frozenset[str]:
+    found = COLUMN_FIELDS.get(type_name)
+    if found is None:
+        cls = CLASSES[type_name]
+        found = frozenset(
+            f.python_name
+            for f in cls.__strawberry_definition__.fields  # type: ignore[attr-defined]
+            if f.base_resolver is None and f.python_name not in ("id", "db_id")
+        )
+        COLUMN_FIELDS[type_name] = found
+    return found
+
+
+def _input_object(type_name: str, value: dict[str, Any]) -> Any:
+    definition = build_full_schema().get_type_by_name(type_name)
+    if definition is None or not hasattr(definition, "origin"):
+        raise Unsupported(f"input {type_name}")
+    return definition.origin(**{snake(k): v for k, v in value.items()})  # type: ignore[misc,operator]
+
+
+class ReadPlanner:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        variables: Mapping[str, Any] | None,
+        access: Access,
+    ) -> None:
+        self.schema = schema
+        self.access = access
+        self.fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        self.raw_variables = dict(variables or {})
+        self.variables: VariableValues | None = None
+
+    def plan(self, operation: OperationDefinitionNode) -> list[rp.Root]:
+        if operation.operation is not OperationType.QUERY:
+            raise Unsupported("only queries are compiled")
+        coerced = get_variable_values(
+            self.schema, operation.variable_definitions or (), self.raw_variables
+        )
+        if isinstance(coerced, list):
+            raise Unsupported("variables do not coerce; the executor reports why")
+        self.variables = coerced
+        query = self.schema.query_type
+        assert query is not None
+        return [
+            self._root(key, nodes, query)
+            for key, nodes in self._collect(query, [operation.selection_set]).items()
+        ]
+
+    # --- selections -------------------------------------------------------------------------
+
+    def _collect(
+        self, parent: GraphQLObjectType, sets: Iterable[SelectionSetNode]
+    ) -> dict[str, list[FieldNode]]:
+        fields: dict[str, list[FieldNode]] = {}
+        for selection_set in sets:
+            for selection in selection_set.selections:
+                if selection.directives:
+                    raise Unsupported("directives")
+                if isinstance(selection, FieldNode):
+                    key = (selection.alias or selection.name).value
+                    fields.setdefault(key, []).append(selection)
+                    continue
+                if isinstance(selection, FragmentSpreadNode):
+                    fragment = self.fragments[selection.name.value]
+                    condition = fragment.type_condition
+                    inner = fragment.selection_set
+                else:
+                    assert isinstance(selection, InlineFragmentNode)
+                    condition = selection.type_condition  # type: ignore[assignment]
+                    inner = selection.selection_set
+                if condition is None or self._applies(condition.name.value, parent):
+                    for key, nodes in self._collect(parent, [inner]).items():
+                        fields.setdefault(key, []).extend(nodes)
+        return fields
+
+    def _applies(self, condition: str, type_: GraphQLObjectType) -> bool:
+        if condition == type_.name:
+            return True
+        named = self.schema.type_map.get(condition)
+        return (
+            named is not None
+            and is_abstract_type(named)
+            and self.schema.is_sub_type(
+                named,  # type: ignore[arg-type]
+                type_,
+            )
+        )
+
+    def _args(self, parent: GraphQLObjectType, node: FieldNode) -> dict[str, Any]:
+        """Arguments coerced by the schema, input objects as their strawberry classes (what the
+        resolvers receive): `CustomerFilter(region=[Region.NORTH], …)`."""
+        field = parent.fields[node.name.value]
+        values = get_argument_values(field, node, self.variables)
+        for name, value in values.items():
+            if isinstance(value, dict):
+                values[name] = _input_object(get_named_type(field.args[name].type).name, value)
+        return values
+
+    @staticmethod
+    def _sets(nodes: list[FieldNode]) -> list[SelectionSetNode]:
+        return [n.selection_set for n in nodes if n.selection_set is not None]
+
+    # --- roots ------------------------------------------------------------------------------
+
+    def _root(self, key: str, nodes: list[FieldNode], query: GraphQLObjectType) -> rp.Root:
+        name = nodes[0].name.value
+        if name == "__typename":
+            return rp.Literal(key, query.name)
+        if name.startswith("__"):
+            raise Unsupported("introspection")
+        args = self._args(query, nodes[0])
+        if name == "viewer":
+            return self._viewer(key, nodes)
+        if name == "node":
+            return self._by_id(key, args["id"], self._sets(nodes))
+        if name == "nodes":
+            if len(args["ids"]) > MAX_NODES:
+                raise Unsupported("too many ids; the resolver reports it")
+            sets = self._sets(nodes)
+            items = tuple(self._by_id(key, i, sets) for i in args["ids"])
+            return rp.RootMany(key, items)
+        type_ = get_named_type(query.fields[name].type)
+        if type_.name.endswith("Connection"):
+            return self._connection(key, type_, None, args, self._sets(nodes))
+        if type_.name in CLASSES and set(args) == {"id"}:
+            pk = decode_id_of(args["id"], type_.name, "id")
+            return rp.RootOne(key, pk, self._obj(type_.name, self._sets(nodes)))
+        raise Unsupported(f"root field {name}")
+
+    def _by_id(
+        self, key: str, global_id: str, sets: list[SelectionSetNode]
+    ) -> rp.RootOne | rp.Literal:
+        type_name, pk = decode_id(global_id)
+        if type_name not in CLASSES or not isinstance(
+            self.schema.type_map.get(type_name), GraphQLObjectType
+        ):
+            return rp.Literal(key, None)
+        return rp.RootOne(key, pk, self._obj(type_name, sets))
+
+    def _viewer(self, key: str, nodes: list[FieldNode]) -> rp.RootObject:
+        viewer_type = self.schema.type_map["Viewer"]
+        assert isinstance(viewer_type, GraphQLObjectType)
+        fields: list[rp.Literal | rp.RootOne] = []
+        for sub_key, sub_nodes in self._collect(viewer_type, self._sets(nodes)).items():
+            match sub_nodes[0].name.value:
+                case "__typename":
+                    fields.append(rp.Literal(sub_key, "Viewer"))
+                case "role":
+                    fields.append(rp.Literal(sub_key, self.access.viewer.role.value))
+                case "user":
+                    target = self._obj("User", self._sets(sub_nodes))
+                    fields.append(rp.RootOne(sub_key, self.access.viewer.user_id, target))
+                case other:
+                    raise Unsupported(f"Viewer.{other}")
+        return rp.RootObject(key, tuple(fields))
+
+    # --- objects ----------------------------------------------------------------------------
+
+    def _obj(self, type_name: str, sets: list[SelectionSetNode]) -> rp.Obj:
+        type_ = self.schema.type_map[type_name]
+        if not isinstance(type_, GraphQLObjectType) or type_name not in SPECS:
+            raise Unsupported(f"type {type_name}")
+        columns = SPECS[type_name].table.c
+        fields: list[rp.Field] = []
+        for key, nodes in self._collect(type_, sets).items():
+            name = nodes[0].name.value
+            if name == "__typename":
+                fields.append(rp.Literal(key, type_name))
+                continue
+            if name == "id":
+                fields.append(rp.GlobalId(key, type_name))
+                continue
+            target = get_named_type(type_.fields[name].type)
+            column = snake(name)
+            if is_leaf_type(target):
+                if column in _column_fields(type_name) and column in columns:
+                    fields.append(rp.Column(key, column, _KINDS.get(target.name, rp.Kind.PLAIN)))
+                elif (type_name, name) == ("Customer", "lifetimeValue"):
+                    fields.append(rp.LifetimeValue(key))
+                else:
+                    raise Unsupported(f"{type_name}.{name}")
+            elif target.name.endswith("Connection"):
+                args = self._args(type_, nodes[0])
+                if (type_name, name) == ("Customer", "timeline"):
+                    fields.append(self._timeline(key, target, args, self._sets(nodes)))
+                else:
+                    parent = f"{snake(type_name)}_id"
+                    fields.append(self._connection(key, target, parent, args, self._sets(nodes)))
+            elif target.name in CLASSES and f"{column}_id" in columns:
+                target_obj = self._obj(target.name, self._sets(nodes))
+                fields.append(rp.ToOne(key, f"{column}_id", target_obj))
+            else:
+                raise Unsupported(f"{type_name}.{name}")
+        return rp.Obj(type_name, tuple(fields))
+
+    # --- connections ------------------------------------------------------------------------
+
+    def _page_args(self, args: Mapping[str, Any]) -> PageArgs:
+        return PageArgs.parse(
+            first=args.get("first"),
+            after=args.get("after"),
+            last=args.get("last"),
+            before=args.get("before"),
+        )
+
+    def _connection(
+        self,
+        key: str,
+        connection_type: Any,
+        parent_column: str | None,
+        args: Mapping[str, Any],
+        sets: list[SelectionSetNode],
+    ) -> rp.Connection:
+        node_type = get_named_type(connection_type.fields["nodes"].type)
+        type_name = node_type.name
+        if type_name not in SPECS:
+            raise Unsupported(f"connection of {type_name}")
+        spec = SPECS[type_name]
+        if parent_column is not None and parent_column not in spec.table.c:
+            raise Unsupported(f"{type_name} under {parent_column}")
+        filters = filters_of(args.get("filter"))
+        if "search" in filters:
+            filters["search"] = spec.search_visible(
+                filters["search"], self.access.policy.hidden_fields
+            )
+        ordering = spec.ordering(*order_of(args.get("orderBy")))
+        parts = self._parts(connection_type, sets, lambda s: self._obj(type_name, s))
+        return rp.Connection(
+            key=key,
+            type_name=type_name,
+            parent_column=parent_column,
+            filters=filters,
+            ordering=ordering,
+            kinds=spec.key_kinds(ordering),
+            args=self._page_args(args),
+            parts=parts,
+        )
+
+    def _timeline(
+        self, key: str, connection_type: Any, args: Mapping[str, Any], sets: list[SelectionSetNode]
+    ) -> rp.Timeline:
+        union = get_named_type(connection_type.fields["nodes"].type)
+
+        def shapes(node_sets: list[SelectionSetNode]) -> dict[str, rp.Obj]:
+            return {
+                member.name: self._obj(member.name, node_sets)
+                for member in self.schema.get_possible_types(union)  # type: ignore[arg-type]
+            }
+
+        parts = self._parts(connection_type, sets, shapes)
+        return rp.Timeline(key, self._page_args(args), parts)
+
+    def _parts(
+        self, connection_type: Any, sets: list[SelectionSetNode], node_of: Any
+    ) -> tuple[rp.Part, ...]:
+        parts = []
+        for key, nodes in self._collect(connection_type, sets).items():
+            name = nodes[0].name.value
+            if name in ("totalCount",):
+                parts.append(rp.Part(key, name))
+            elif name == "__typename":
+                parts.append(rp.Part(key, name, connection_type.name))
+            elif name == "nodes":
+                parts.append(rp.Part(key, name, node_of(self._sets(nodes))))
+            elif name == "edges":
+                edge_type = get_named_type(connection_type.fields["edges"].type)
+                parts.append(rp.Part(key, name, self._edge(edge_type, nodes, node_of)))
+            elif name == "pageInfo":
+                info_type = get_named_type(connection_type.fields["pageInfo"].type)
+                info = [
+                    rp.Part(k, n[0].name.value, info_type.name)
+                    for k, n in self._collect(info_type, self._sets(nodes)).items()
+                ]
+                parts.append(rp.Part(key, name, tuple(info)))
+            else:
+                raise Unsupported(f"{connection_type.name}.{name}")
+        return tuple(parts)
+
+    def _edge(self, edge_type: Any, nodes: list[FieldNode], node_of: Any) -> tuple[rp.Part, ...]:
+        parts = []
+        for key, sub in self._collect(edge_type, self._sets(nodes)).items():
+            name = sub[0].name.value
+            if name == "cursor":
+                parts.append(rp.Part(key, name))
+            elif name == "node":
+                parts.append(rp.Part(key, name, node_of(self._sets(sub))))
+            else:
+                parts.append(rp.Part(key, name, edge_type.name))
+        return tuple(parts)
