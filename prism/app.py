@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from authz import policy_store
 from authz.devkeys import verifier_from_settings
 from authz.tokens import TokenVerifier
 from persistence.db import make_engine
-from prism.graphiql import GRAPHIQL_HTML
+from prism import graphiql, telemetry
 from prism.graphql_http import GraphQLEndpoint
 from prism.schemas import SchemaRegistry
 from prism.settings import Settings
@@ -36,8 +36,6 @@ class AppState:
     verifier: TokenVerifier
     schemas: SchemaRegistry
     users: ViewerCache
-    started_at: float = field(default_factory=time.time)
-    requests: int = 0
 
 
 async def load_policy(state: AppState) -> None:
@@ -64,6 +62,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         users=ViewerCache(lambda: bool(user_watcher) and user_watcher[0].listening),
     )
     endpoint = GraphQLEndpoint(state)
+    telemetry.count_statements(engine)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -90,16 +89,23 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
             await engine.dispose()
 
     async def graphql(request: Request) -> Response:
-        state.requests += 1
         if (
             request.method == "GET"
             and "query" not in request.query_params
             and "text/html" in request.headers.get("accept", "")
         ):
-            if not settings.is_dev:
-                return PlainTextResponse("GraphiQL is disabled", status_code=404)
-            return HTMLResponse(GRAPHIQL_HTML)
+            return await graphiql_page(request)
         return await endpoint(request)
+
+    async def graphiql_page(request: Request) -> Response:
+        if not settings.is_dev:
+            return PlainTextResponse("GraphiQL is disabled", status_code=404)
+        missing = graphiql.assets_missing()
+        if missing:
+            message = "GraphiQL's assets are not built: run `bash scripts/build-assets.sh`"
+            return PlainTextResponse(message, status_code=503)
+        tokens = await graphiql.demo_tokens(settings, engine)
+        return HTMLResponse(graphiql.render(request.url.path, tokens))
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -113,19 +119,8 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         return JSONResponse({"status": "ready"})
 
     async def metrics(request: Request) -> Response:
-        pool = engine.pool
-        lines = [
-            "# HELP prism_graphql_requests_total GraphQL requests received.",
-            "# TYPE prism_graphql_requests_total counter",
-            f"prism_graphql_requests_total {state.requests}",
-            "# HELP prism_uptime_seconds Seconds since the process started.",
-            "# TYPE prism_uptime_seconds gauge",
-            f"prism_uptime_seconds {time.time() - state.started_at:.0f}",
-            "# HELP prism_db_pool_checked_out Connections in use.",
-            "# TYPE prism_db_pool_checked_out gauge",
-            f"prism_db_pool_checked_out {getattr(pool, 'checkedout', lambda: 0)()}",
-        ]
-        return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")
+        body, media_type = telemetry.exposition(engine)
+        return Response(body, media_type=media_type)
 
     app = Starlette(
         routes=[
@@ -133,6 +128,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),
+            Mount("/static", StaticFiles(directory=graphiql.STATIC_DIR), name="static"),
         ],
         lifespan=lifespan,
     )

@@ -11,19 +11,34 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from prism.clierrors import CommandError, parse_role
 from prism.settings import Settings, SettingsError
 
 
 def _url(settings: Settings) -> str:
-    from prism.embedded import database_url
+    """The database to use, checked first so a wrong setting is one line, not a traceback."""
+    from prism.clierrors import check_database
+    from prism.embedded import embedded_url
 
-    return database_url(settings.database_url, settings.data_dir)
+    if settings.database_url:
+        check_database(settings.database_url)
+        return settings.database_url
+    return embedded_url(settings.data_dir)
 
 
 def _migrate(url: str) -> None:
+    from alembic.util.exc import CommandError as MigrationError
+
     from persistence.migrate import upgrade
 
-    upgrade(url)
+    try:
+        upgrade(url)
+    except MigrationError as exc:
+        # In practice: a database migrated by a newer Prism than this one.
+        raise CommandError(
+            f"cannot migrate the database ({exc}): run the Prism version that migrated it, "
+            "or use a fresh database"
+        ) from None
 
 
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> None:
@@ -55,20 +70,21 @@ async def _demo_needed(url: str) -> bool:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
-    import uvicorn
-
     from persistence.seed import seed
+    from prism import serving
 
+    serving.bind(args.host, args.port).close()  # a port in use is one line, before anything starts
     url = _url(settings)
     _migrate(url)
     if settings.database_url is None and asyncio.run(_demo_needed(url)):
         print("first start: seeding the demo world …", flush=True)
         asyncio.run(seed(url, "demo", 1))
     os.environ["PRISM_DATABASE_URL"] = url
-    _banner(args, settings)
-    uvicorn.run(
-        "prism.asgi:app", host=args.host, port=args.port, workers=args.workers, log_level="info"
-    )
+    if args.workers > 1:
+        from prism.telemetry import share_across_workers
+
+        share_across_workers(settings.data_dir)
+    serving.run(args.host, args.port, args.workers, lambda: _banner(args, settings))
 
 
 def _banner(args: argparse.Namespace, settings: Settings) -> None:
@@ -89,8 +105,20 @@ def _banner(args: argparse.Namespace, settings: Settings) -> None:
 
 def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
     if not settings.uses_dev_signing:
-        raise SystemExit("prism token works only with the dev signing key (no PRISM_OIDC_ISSUER)")
+        raise CommandError("prism token works only with the dev signing key (no PRISM_OIDC_ISSUER)")
     from authz.devkeys import issue_dev_token, load_or_create_dev_key
+    from prism.operations import user_status
+
+    url = _url(settings)
+    _migrate(url)
+    status = asyncio.run(user_status(url, args.sub))
+    if status is None:
+        raise CommandError(
+            f"no user with sub {args.sub!r}: add one with "
+            f"`prism users add --sub {args.sub} --role ROLE --name NAME`"
+        )
+    if status == "inactive":
+        raise CommandError(f"user {args.sub!r} is inactive: a token for it would be refused")
 
     print(
         issue_dev_token(load_or_create_dev_key(settings.data_dir), args.sub, settings.oidc_audience)
@@ -106,28 +134,43 @@ def cmd_users_add(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_schema(args: argparse.Namespace, settings: Settings) -> None:
+    role = parse_role(args.role)
     from authz.policy import default_lines, parse_csv
-    from domain.enums import Role
     from prism.schemas import SchemaRegistry
 
     registry = SchemaRegistry()
-    lines = parse_csv(Path(args.policy).read_text()) if args.policy else default_lines()
+    lines = parse_csv(_read(args.policy)) if args.policy else default_lines()
     registry.load(lines)
-    print(registry.sdl(Role(args.role)), end="")
+    print(registry.sdl(role), end="")
 
 
 def cmd_policy(args: argparse.Namespace, settings: Settings) -> None:
     from prism import operations
 
+    # Check what the operator typed before touching the database.
+    role = parse_role(args.role).value if args.action == "explain" else ""
+    csv_text = _read(args.file) if args.action == "import" else ""
     url = _url(settings)
     _migrate(url)
     if args.action == "export":
         print(asyncio.run(operations.export_policy(url)), end="")
     elif args.action == "import":
-        count = asyncio.run(operations.import_policy(url, Path(args.file).read_text()))
+        count = asyncio.run(operations.import_policy(url, csv_text))
         print(f"policy replaced: {count} lines; running servers reload within a second")
     else:
-        print(asyncio.run(operations.explain_policy(url, args.role, args.type_name)))
+        print(asyncio.run(operations.explain_policy(url, role, args.type_name)))
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CommandError(
+            f"no such file: {path} (`prism policy export > policy.csv` writes one to start from)"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise CommandError(f"cannot read {path}: {reason}") from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -185,12 +228,22 @@ def main(argv: list[str] | None = None) -> None:
     except SettingsError as exc:
         raise SystemExit(f"prism: {exc}") from None
     func: Callable[[argparse.Namespace, Settings], Any] = args.func
-    from authz.policy import PolicyError
-    from prism.operations import OperationError
-
     try:
         func(args, settings)
-    except (OperationError, PolicyError) as exc:
-        raise SystemExit(f"prism: {exc}") from None
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as exc:
+        if isinstance(exc, CommandError) or isinstance(exc, _operator_errors()):
+            raise SystemExit(f"prism: {exc}") from None
+        raise
+
+
+def _operator_errors() -> tuple[type[Exception], ...]:
+    """The failures an operator can fix, imported only once one happened: the modules that
+    define them pull in most of Prism, and a command should not wait for that to start."""
+    from authz.policy import PolicyError
+    from persistence.seed import SeedError
+    from prism.embedded import EmbeddedError
+    from prism.operations import OperationError
+
+    return (CommandError, OperationError, PolicyError, SeedError, EmbeddedError)

@@ -32,6 +32,7 @@ from persistence.errors import BadInput
 from persistence.loaders import Loaders
 from persistence.read_sql import ReadCompiler, TooWide
 from persistence.session import Database
+from prism import telemetry
 from prism.auth import Unauthenticated, authenticate
 from prism.errors import error, field_error, is_unavailable, request_error
 from prism.graphql_request import GraphQLParams, RequestProblem, read_params
@@ -124,10 +125,11 @@ class GraphQLEndpoint:
         wants_gql = GRAPHQL_RESPONSE in request.headers.get("accept", "")
         media = GRAPHQL_RESPONSE if wants_gql else "application/json"
         headers = {"x-request-id": request_id}
+        record = telemetry.begin(request_id)
         try:
             params = await read_params(request, self.settings.max_body_bytes)
             async with asyncio.timeout(self.settings.request_timeout_ms / 1000):
-                payload = await self._respond(request, params, request_id)
+                payload = await self._respond(request, params, record)
             status = 200
         except Unauthenticated as exc:
             payload, status = {"errors": [error(str(exc), "UNAUTHENTICATED")]}, 401
@@ -151,22 +153,28 @@ class GraphQLEndpoint:
             payload, status = _unexpected(exc, request_id)
             if status == 503:
                 headers["retry-after"] = "1"
+        telemetry.observe_pool(self.state.engine)
+        telemetry.finish(record, payload if isinstance(payload, dict) else {}, status)
         if isinstance(payload, CompiledResponse):
             headers["x-prism-read-path"] = "compiled"
             return Response(payload.body, status_code=status, media_type=media, headers=headers)
         return JSONResponse(payload, status_code=status, media_type=media, headers=headers)
 
     async def _respond(
-        self, request: Request, params: GraphQLParams, request_id: str
+        self, request: Request, params: GraphQLParams, record: telemetry.RequestRecord
     ) -> dict[str, Any] | CompiledResponse:
+        request_id = record.request_id
         viewer = await authenticate(
             request.headers.get("authorization"),
             self.state.verifier,
             self.state.engine,
             self.state.users,
         )
+        record.viewer, record.role = str(viewer.user_id), viewer.role.value
         slice_ = self.state.schemas.slice(viewer.role)
         document, operation, measure = prepare(params, slice_, self.settings)
+        record.operation = operation.name.value if operation.name else None
+        record.type, record.cost = operation.operation.value, measure.cost
         if request.method == "GET" and operation.operation != OperationType.QUERY:
             raise RequestProblem(
                 "GET runs queries only; send mutations with POST", 405, headers={"allow": "POST"}

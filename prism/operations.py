@@ -101,3 +101,13 @@ async def explain_policy(url: str, role: str, type_name: str | None) -> str:
     registry = SchemaRegistry()
     registry.load(lines)
     return explain(registry.policies, Role(role.upper()), type_name)
+
+
+async def user_status(url: str, sub: str) -> str | None:
+    """`active`, `inactive`, or None when no user has this token subject."""
+    u = m.User.__table__.c
+    async with transaction(url) as conn:
+        active = (await conn.execute(select(u.active).where(u.external_id == sub))).scalar()
+    if active is None:
+        return None
+    return "active" if active else "inactive"

@@ -12,6 +12,13 @@ if ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
   fi
 fi
 
+# The GraphiQL test drives a real browser: Debian's Chromium, installed when it is missing.
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "== installing chromium (Debian) for the browser tests"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
 echo "== ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

@@ -1,7 +1,7 @@
 """One migrated PostgreSQL database per test run; every test starts from empty tables.
 
 The server is the one at 127.0.0.1:5432 when it answers (CI starts it), else the embedded
-pgserver. No database means the tests fail: nothing here skips.
+PostgreSQL (`prism.embedded`). No database means the tests fail: nothing here skips.
 """
 
 from __future__ import annotations

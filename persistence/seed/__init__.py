@@ -14,7 +14,6 @@ from typing import Literal
 
 from persistence.seed.load import (
     TABLES,
-    Progress,
     SeedError,
     connect,
     copy_table,
@@ -25,6 +24,7 @@ from persistence.seed.load import (
 )
 from persistence.seed.personas import DEMO_PERSONAS
 from persistence.seed.plan import Plan, bench_plan, demo_plan
+from persistence.seed.progress import Progress, expected_rows
 from persistence.seed.world import World
 
 __all__ = ["DEMO_PERSONAS", "SeedError", "Size", "plan_for", "seed"]
@@ -50,8 +50,7 @@ async def seed(url: str, size: Size, seed: int = 1, progress: bool = True) -> di
     """
     plan = plan_for(size)
     world = World.create(plan, seed)
-    report = Progress(progress)
-    report.say(f"seeding {size} data (seed {seed}, as of {plan.now:%Y-%m-%d %H:%M}Z)")
+    report = Progress(progress, expected=expected_rows(plan))
     conn = await connect(url)
     collecting = gc.isenabled()
     gc.disable()
@@ -59,6 +58,7 @@ async def seed(url: str, size: Size, seed: int = 1, progress: bool = True) -> di
         counts: dict[str, int] = {}
         async with conn.transaction():
             await ensure_empty(conn)
+            report.say(f"seeding {size} data (seed {seed}, as of {plan.now:%Y-%m-%d %H:%M}Z)")
             unchecked = await skip_row_triggers(conn)
             for table in TABLES:
                 counts[table.name] = await copy_table(conn, table, world, report)

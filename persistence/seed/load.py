@@ -6,16 +6,14 @@ rows while the server is still indexing the previous ones and memory stays flat.
 
 from __future__ import annotations
 
-import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TextIO
 
 import asyncpg
 from sqlalchemy.engine import make_url
 
 from persistence.seed import accounts, activity, sales, service
+from persistence.seed.progress import Progress
 from persistence.seed.world import Row, World
 
 TICK_ROWS = 50_000
@@ -52,46 +50,6 @@ TABLES: tuple[TableLoad, ...] = (
     TableLoad("task", activity.TASK_COLUMNS, activity.tasks),
 )
 TABLE_NAMES = tuple(table.name for table in TABLES)
-
-
-class Progress:
-    """One plain-text line per table on stderr; on a terminal the current line counts up live."""
-
-    def __init__(self, enabled: bool, stream: TextIO | None = None) -> None:
-        self.enabled = enabled
-        self.stream = stream or sys.stderr
-        self.live = enabled and self.stream.isatty()
-        self.started = time.perf_counter()
-        self.table_started = self.started
-
-    def _line(self, label: str, rows: int | None, seconds: float) -> str:
-        count = f"{rows:>12,} rows" if rows is not None else " " * 17
-        return f"  {label:<26}{count}  {seconds:7.1f}s  (total {self.elapsed():6.1f}s)"
-
-    def elapsed(self) -> float:
-        return time.perf_counter() - self.started
-
-    def say(self, message: str) -> None:
-        if self.enabled:
-            print(message, file=self.stream, flush=True)
-
-    def begin(self) -> None:
-        self.table_started = time.perf_counter()
-
-    def tick(self, label: str, rows: int) -> None:
-        if self.live:
-            seconds = time.perf_counter() - self.table_started
-            print("\r" + self._line(label, rows, seconds), end="", file=self.stream, flush=True)
-
-    def done(self, label: str, rows: int | None) -> None:
-        if self.enabled:
-            seconds = time.perf_counter() - self.table_started
-            prefix = "\r" if self.live else ""
-            print(prefix + self._line(label, rows, seconds), file=self.stream, flush=True)
-
-    def total(self, rows: int) -> None:
-        self.table_started = self.started
-        self.done("total", rows)
 
 
 def ticking(rows: Iterator[Row], on_tick: Callable[[int], None]) -> Iterator[Row]:
