@@ -9,10 +9,11 @@ one that was killed outright leaves it running, and the next start reuses it.
 from __future__ import annotations
 
 import json
-import os
 import warnings
 from pathlib import Path
 from typing import Any
+
+from prism.pids import running
 
 DATABASE = "prism"
 
@@ -77,19 +78,9 @@ def _forget_dead_handles(pg_dir: Path) -> None:
         pids = json.loads(handles.read_text())
     except (OSError, ValueError):
         return
-    living = [pid for pid in pids if _alive(pid)]
+    living = [pid for pid in pids if running(pid)]
     if living != pids:
         handles.write_text(json.dumps(living))
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def embedded_url(data_dir: Path) -> str:

@@ -29,6 +29,8 @@ from prometheus_client.multiprocess import MultiProcessCollector, mark_process_d
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from prism.pids import running
+
 log = logging.getLogger("prism.request")
 
 #: Operation names come from clients: past this many distinct ones, new names count as "other".
@@ -219,21 +221,8 @@ def _forget_dead_workers(folder: str) -> None:
     died), and they would stay in the sums: drop those of processes that are gone."""
     for path in Path(folder).glob("gauge_live*_*.db"):
         pid = int(path.stem.rsplit("_", 1)[1])
-        if not _running(pid):
+        if not running(pid):
             mark_process_dead(pid, folder)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a worker that died but was not reaped yet is a zombie: gone all the same
-        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
-    except (OSError, IndexError):
-        return True
 
 
 def exposition(engine: AsyncEngine) -> tuple[bytes, str]:
