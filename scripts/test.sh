@@ -22,6 +22,8 @@ fi
 echo "== ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+echo "== layers (import-linter)"
+.venv/bin/lint-imports
 echo "== mypy"
 .venv/bin/mypy
 echo "== exported SDL matches schema/sdl/"
