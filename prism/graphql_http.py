@@ -185,12 +185,15 @@ class GraphQLEndpoint:
         cost = {"requested": measure.cost, "limit": spend.limit, "remaining": spend.remaining}
         call = _Call(params, document, operation, viewer, slice_, request_id, cost)
         if operation.operation == OperationType.MUTATION:
+            record.path = "resolvers"
             return await self._mutate(request, call)
         if self.settings.compiled_reads != "off":
             strict = self.settings.compiled_reads == "strict"
             compiled = await compiled_read(call, self.state.engine, strict=strict)
             if compiled is not None:
+                record.path = "compiled"
                 return compiled
+        record.path = "resolvers"
         return await self._run(call, None)
 
     async def _run(self, call: _Call, shared: Any) -> dict[str, Any]:

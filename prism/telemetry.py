@@ -84,6 +84,8 @@ class RequestRecord:
     type: str | None = None
     cost: int | None = None
     statements: int = 0
+    #: "compiled" (one SQL statement wrote the JSON) or "resolvers" (the executor ran).
+    path: str | None = None
 
 
 _current: ContextVar[RequestRecord | None] = ContextVar("prism_request", default=None)
@@ -165,6 +167,7 @@ def request_fields(
         "role": record.role,
         "operation": record.operation,
         "type": record.type,
+        "path": record.path,
         "duration_ms": round(seconds * 1000, 2),
         "statements": record.statements,
         "cost": record.cost,
@@ -184,6 +187,7 @@ def _span(record: RequestRecord, status: int, codes: list[str]) -> None:
         "prism.request_id": record.request_id,
         "prism.role": record.role,
         "prism.viewer": record.viewer,
+        "prism.read_path": record.path,
         "prism.statements": record.statements,
         "prism.cost": record.cost,
         "prism.error_codes": codes,

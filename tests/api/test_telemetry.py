@@ -109,6 +109,7 @@ async def test_each_request_logs_one_line_with_its_fields(
     assert fields["cost"] == response.json()["extensions"]["cost"]["requested"]
     assert fields["duration_ms"] >= 0
     assert fields["errors"] == []
+    assert fields["path"] == response.headers.get("x-prism-read-path", "resolvers")
     # In prod the same line is one JSON object.
     as_json = json.loads(logformat.JsonFormatter().format(lines[0]))
     assert {k: as_json[k] for k in fields} == fields
