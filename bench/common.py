@@ -153,7 +153,7 @@ def live_server(data_dir: Path, workers: int = 1) -> Iterator[str]:
 
 
 def token_for(data_dir: Path, sub: str) -> str:
-    from authz.devkeys import issue_dev_token, load_or_create_dev_key
+    from authn.devkeys import issue_dev_token, load_or_create_dev_key
 
     return issue_dev_token(load_or_create_dev_key(data_dir), sub, "prism")
 

@@ -9,9 +9,9 @@ from typing import Any, TypeVar
 from aiodataloader import DataLoader
 from sqlalchemy import Row, func, select
 
-from authz.access import Access
 from persistence import models as m
 from persistence import reads, timeline
+from persistence.access import Access
 from persistence.listing import SPECS
 from persistence.pagination import Direction, Page, PageArgs
 from persistence.session import Database

@@ -4,7 +4,7 @@ PostgreSQL does the work graphql-core did field by field in Python: `json_build_
 row, `json_agg` per page, global IDs and cursors encoded in SQL exactly as the resolver path
 encodes them, so both paths answer alike. Every table is read as
 `(SELECT * FROM table WHERE <the viewer's row scope> AND …) alias`, with the scope from
-`authz.scopes` through `persistence.scope_sql`: a page, its `totalCount` and every nested row
+`persistence.scopes` through `persistence.scope_sql`: a page, its `totalCount` and every nested row
 see only the viewer's slice, as on every other read path.
 """
 
@@ -16,9 +16,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from authz.access import CompiledPolicy
 from authz.viewer import Viewer
 from persistence import readplan as rp
+from persistence.access import CompiledPolicy
 from persistence.listing import _RANGE_FILTERS, SPECS, Search
 from persistence.pagination import Direction, PageArgs, decode_cursor
 from persistence.scope_sql import Params, scoped_rows

@@ -9,9 +9,9 @@ from sqlalchemy import BigInteger, Row, bindparam, func, select, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from authz.scopes import RowScope
 from persistence.listing import ListSpec
 from persistence.pagination import Direction, Page, PageArgs, PageWindow, cut_page
+from persistence.scopes import RowScope
 
 Filters = Mapping[str, Any]
 

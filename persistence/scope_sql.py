@@ -1,6 +1,6 @@
 """Row scopes as SQL text with the viewer's values as parameters, compiled once per role.
 
-The predicates are the very ones every other read uses (`authz.scopes`), built over a symbolic
+The predicates are the very ones every other read uses (`persistence.scopes`), built over a symbolic
 viewer whose id and partner are bind parameters, then compiled to text once. So one text serves
 every viewer of a role, and PostgreSQL can keep one prepared plan for it.
 """
@@ -15,8 +15,8 @@ from typing import Any, cast
 from sqlalchemy import BigInteger, ClauseElement, Table, bindparam, select
 from sqlalchemy.dialects.postgresql import asyncpg
 
-from authz.access import Access, CompiledPolicy
 from authz.viewer import Viewer
+from persistence.access import Access, CompiledPolicy
 
 _DIALECT = asyncpg.dialect()
 _PLACEHOLDER = re.compile(r"\$(\d+)")

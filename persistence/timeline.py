@@ -15,8 +15,8 @@ from sqlalchemy import BigInteger, Row, String, bindparam, func, literal, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from authz.access import Access
 from persistence import models as m
+from persistence.access import Access
 from persistence.pagination import (
     Direction,
     Ordering,

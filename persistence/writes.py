@@ -32,11 +32,11 @@ from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from authz import policy_store
-from authz.access import Access
 from authz.policy import CONSEQUENCES, POLICY_TYPE
 from domain.errors import Problem, Refused, bad_input, conflict, forbidden, not_found, stale
 from domain.fields import camel
+from persistence import policy_store
+from persistence.access import Access
 from persistence.listing import SPECS
 
 TABLES: dict[str, Table] = {name: spec.table for name, spec in SPECS.items()}

@@ -15,9 +15,9 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from authz import policy_store
-from authz.devkeys import verifier_from_settings
-from authz.tokens import TokenVerifier
+from authn.devkeys import verifier_from_settings
+from authn.tokens import TokenVerifier
+from persistence import policy_store
 from persistence.db import make_engine
 from prism import graphiql, telemetry
 from prism.graphql_http import GraphQLEndpoint

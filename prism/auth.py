@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from authz.tokens import InvalidToken, TokenVerifier
+from authn.tokens import InvalidToken, TokenVerifier
 from authz.viewer import Viewer
 from persistence.viewers import active_viewer
 from prism.viewer_cache import ViewerCache

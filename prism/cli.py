@@ -92,7 +92,7 @@ def _banner(args: argparse.Namespace, settings: Settings) -> None:
     if not settings.uses_dev_signing:
         print(f"tokens come from {settings.oidc_issuer}")
         return
-    from authz.devkeys import issue_dev_token, load_or_create_dev_key
+    from authn.devkeys import issue_dev_token, load_or_create_dev_key
     from persistence.seed.personas import DEMO_PERSONAS
 
     key = load_or_create_dev_key(settings.data_dir)
@@ -106,7 +106,7 @@ def _banner(args: argparse.Namespace, settings: Settings) -> None:
 def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
     if not settings.uses_dev_signing:
         raise CommandError("prism token works only with the dev signing key (no PRISM_OIDC_ISSUER)")
-    from authz.devkeys import issue_dev_token, load_or_create_dev_key
+    from authn.devkeys import issue_dev_token, load_or_create_dev_key
     from prism.operations import user_status
 
     url = _url(settings)

@@ -25,9 +25,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from authz.access import Access
 from authz.viewer import Viewer
 from persistence import idempotency
+from persistence.access import Access
 from persistence.errors import BadInput
 from persistence.loaders import Loaders
 from persistence.read_sql import ReadCompiler, TooWide

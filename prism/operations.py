@@ -8,14 +8,14 @@ from contextlib import asynccontextmanager
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from authz import policy_store
-from authz.access import Access
 from authz.policy import compile_policies, explain, parse_csv, to_csv
 from authz.viewer import Viewer
 from domain import accounts
 from domain.enums import Role
 from domain.errors import Refused
 from persistence import models as m
+from persistence import policy_store
+from persistence.access import Access
 from persistence.db import make_engine
 from persistence.writes import Reference, SqlStore
 from prism.schemas import SchemaRegistry

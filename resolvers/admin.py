@@ -6,11 +6,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from authz.access import Access
 from authz.policy import PolicyError, explain, explain_record_rule, parse_csv
 from domain.enums import Role
 from domain.errors import Problem, Refused
 from domain.ports import Store
+from persistence.access import Access
 from persistence.errors import BadInput
 from persistence.viewers import viewer_by_id
 from persistence.writes import TABLES

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from authz.access import Access
 from authz.viewer import Viewer
+from persistence.access import Access
 from persistence.loaders import Loaders
 from persistence.session import Database
 

@@ -29,8 +29,8 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 
-from authz.access import Access
 from persistence import readplan as rp
+from persistence.access import Access
 from persistence.listing import SPECS
 from persistence.pagination import PageArgs
 from resolvers.lists import order_of

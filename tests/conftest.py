@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from authz.devkeys import issue_dev_token, load_or_create_dev_key
+from authn.devkeys import issue_dev_token, load_or_create_dev_key
 from persistence.db import make_engine
 from persistence.migrate import upgrade
 from persistence.models import TABLES_IN_DELETE_ORDER

@@ -27,7 +27,7 @@ from joserfc import jwt
 from joserfc.jwk import ECKey
 from sqlalchemy import insert, text
 
-from authz.devkeys import DEV_ISSUER, issue_dev_token, load_or_create_dev_key
+from authn.devkeys import DEV_ISSUER, issue_dev_token, load_or_create_dev_key
 from persistence import models as m
 from persistence.models import TABLES_IN_DELETE_ORDER
 from schema.ids import encode_id

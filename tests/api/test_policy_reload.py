@@ -8,8 +8,8 @@ import time
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from authz import policy_store
 from authz.policy import default_lines
+from persistence import policy_store
 from prism.app import create_app
 from prism.settings import Settings
 from tests import factories as f
@@ -27,7 +27,7 @@ async def fields(client: httpx.AsyncClient, bearer: str) -> set[str]:
 async def test_policy_import_takes_effect_within_a_second(
     database_url: str, settings: Settings, db: AsyncEngine
 ) -> None:
-    from authz.devkeys import issue_dev_token, load_or_create_dev_key
+    from authn.devkeys import issue_dev_token, load_or_create_dev_key
 
     await f.user(db, "SALES_REP", external_id="rep")
     bearer = issue_dev_token(load_or_create_dev_key(settings.data_dir), "rep", "prism")

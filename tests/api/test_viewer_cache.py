@@ -17,7 +17,7 @@ import httpx
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from authz.devkeys import issue_dev_token, load_or_create_dev_key
+from authn.devkeys import issue_dev_token, load_or_create_dev_key
 from prism.app import create_app
 from prism.settings import Settings
 from tests import factories as f

@@ -15,12 +15,12 @@ from graphql import GraphQLInputObjectType, GraphQLNonNull, get_named_type
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from authz.access import Access
 from authz.policy import MUTATION_ACTIONS, QUERY_ACTIONS, default_lines
 from authz.viewer import Viewer
 from domain.enums import Role
 from domain.errors import Refused
 from persistence import models as m
+from persistence.access import Access
 from persistence.writes import Reference, SqlStore, UndeclaredWrite
 from prism.schemas import SchemaRegistry
 from schema.build import build_full_schema

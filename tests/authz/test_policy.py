@@ -24,15 +24,15 @@ from authz.policy import (
     parse_csv,
     to_csv,
 )
-from authz.policy_store import (
+from domain.enums import Role
+from persistence.migrate import upgrade
+from persistence.policy_store import (
     PolicyWatcher,
     ensure_default,
     load_lines,
     replace_lines,
     rule_table,
 )
-from domain.enums import Role
-from persistence.migrate import upgrade
 
 PG = "postgres@127.0.0.1:5432"
 

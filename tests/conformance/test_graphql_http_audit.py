@@ -20,7 +20,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from authz.devkeys import issue_dev_token, load_or_create_dev_key
+from authn.devkeys import issue_dev_token, load_or_create_dev_key
 from tests import factories as f
 from tests.conformance.conftest import AUDIT_RESULTS
 from tests.conformance.node_audit import NodeMissing, ensure_installed, run_audits

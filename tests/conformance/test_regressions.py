@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from authz.devkeys import issue_dev_token, load_or_create_dev_key
+from authn.devkeys import issue_dev_token, load_or_create_dev_key
 from prism.app import create_app, load_policy
 from prism.settings import Settings
 from schema.ids import encode_id

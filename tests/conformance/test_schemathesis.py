@@ -30,8 +30,8 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 
-from authz import policy_store
-from authz.devkeys import issue_dev_token, load_or_create_dev_key
+from authn.devkeys import issue_dev_token, load_or_create_dev_key
+from persistence import policy_store
 from prism.app import create_app
 from prism.settings import Settings
 from tests.conformance.checks import no_internals_leak, register_scalars

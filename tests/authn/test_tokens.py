@@ -24,7 +24,7 @@ from joserfc import jwt
 from joserfc.jwk import ECKey, OctKey, RSAKey
 from joserfc.jws import JWSRegistry, serialize_compact
 
-from authz.devkeys import (
+from authn.devkeys import (
     DEV_ISSUER,
     DEV_KEY_FILENAME,
     DevKeyError,
@@ -33,7 +33,7 @@ from authz.devkeys import (
     load_or_create_dev_key,
     verifier_from_settings,
 )
-from authz.tokens import (
+from authn.tokens import (
     InvalidToken,
     JwksSource,
     JwksUnavailable,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Protocol
 
-from authz.scopes import RowScope, compile_scope
 from authz.viewer import Viewer
+from persistence.scopes import RowScope, compile_scope
 
 
 class CompiledPolicy(Protocol):

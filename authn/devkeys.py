@@ -20,7 +20,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import ECKey, JWKRegistry, RSAKey
 
-from authz.tokens import JwksSource, StaticJwksSource, TokenVerifier, parse_jwks
+from authn.tokens import JwksSource, StaticJwksSource, TokenVerifier, parse_jwks
 
 if TYPE_CHECKING:
     from prism.settings import Settings

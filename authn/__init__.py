@@ -1,0 +1,1 @@
+"""Authentication: verifying bearer tokens (OIDC JWTs) and, in dev, signing our own."""
