@@ -103,3 +103,9 @@ async def child_counts(
     )
     found = {key: int(n) for key, n in (await conn.execute(stmt)).all()}
     return {pid: found.get(pid, 0) for pid in parent_ids}
+
+
+async def visible(conn: AsyncConnection, spec: ListSpec, scope: RowScope, pk: int) -> bool:
+    """Whether the row `pk` is in the scope (for explaining a user's access)."""
+    stmt = select(func.count()).where(spec.table.c.id == pk, scope.predicate)
+    return bool(await conn.scalar(stmt))

@@ -42,3 +42,24 @@ async def viewer_by_id(conn: AsyncConnection, user_id: int) -> Viewer | None:
     if row is None:
         return None
     return await _viewer(conn, row.external_id, active_only=False)
+
+
+async def user_active(conn: AsyncConnection, external_id: str) -> bool | None:
+    """Whether the user with this token subject may sign in; None when there is none."""
+    u = m.User.__table__.c
+    found = (await conn.execute(select(u.active).where(u.external_id == external_id))).scalar()
+    return None if found is None else bool(found)
+
+
+async def active_subjects(conn: AsyncConnection, external_ids: list[str]) -> set[str]:
+    """Which of these token subjects belong to users who may sign in."""
+    u = m.User.__table__.c
+    stmt = select(u.external_id).where(u.external_id.in_(external_ids), u.active)
+    found = await conn.execute(stmt)
+    return set(found.scalars().all())
+
+
+async def partner_id_by_name(conn: AsyncConnection, name: str) -> int | None:
+    p = m.Partner.__table__.c
+    found = (await conn.execute(select(p.id).where(p.name == name))).scalar()
+    return None if found is None else int(found)

@@ -10,13 +10,12 @@ import json
 import logging
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from authn.devkeys import issue_dev_token, load_or_create_dev_key
-from persistence import models as m
 from persistence.seed.personas import DEMO_PERSONAS
+from persistence.viewers import active_subjects
 from prism.settings import Settings
 
 log = logging.getLogger("prism.graphiql")
@@ -63,14 +62,10 @@ async def demo_tokens(settings: Settings, engine: AsyncEngine) -> dict[str, str]
     """A fresh token for each active demo persona, in role order; none without dev signing."""
     if not settings.uses_dev_signing:
         return {}
-    u = m.User.__table__.c
     subs = list(DEMO_PERSONAS.values())
     try:
         async with engine.connect() as conn:
-            found = await conn.execute(
-                select(u.external_id).where(u.external_id.in_(subs), u.active)
-            )
-            present = set(found.scalars().all())
+            present = await active_subjects(conn, subs)
     except (OSError, SQLAlchemyError) as exc:
         # The page still loads; its queries will report the outage themselves.
         log.warning("no demo roles for GraphiQL, the database did not answer: %r", exc)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from authz.policy import compile_policies, explain, parse_csv, to_csv
@@ -13,10 +12,10 @@ from authz.viewer import Viewer
 from domain import accounts
 from domain.enums import Role
 from domain.errors import Refused
-from persistence import models as m
 from persistence import policy_store
 from persistence.access import Access
 from persistence.db import make_engine
+from persistence.viewers import partner_id_by_name, user_active
 from persistence.writes import Reference, SqlStore
 from prism.schemas import SchemaRegistry
 
@@ -74,8 +73,7 @@ async def add_user(url: str, sub: str, role: str, name: str, partner: str | None
 
 
 async def _partner_id(conn: AsyncConnection, name: str) -> int:
-    p = m.Partner.__table__.c
-    found = (await conn.execute(select(p.id).where(p.name == name))).scalar()
+    found = await partner_id_by_name(conn, name)
     if found is None:
         raise OperationError(f"no partner named {name!r}")
     return int(found)
@@ -105,9 +103,8 @@ async def explain_policy(url: str, role: str, type_name: str | None) -> str:
 
 async def user_status(url: str, sub: str) -> str | None:
     """`active`, `inactive`, or None when no user has this token subject."""
-    u = m.User.__table__.c
     async with transaction(url) as conn:
-        active = (await conn.execute(select(u.active).where(u.external_id == sub))).scalar()
+        active = await user_active(conn, sub)
     if active is None:
         return None
     return "active" if active else "inactive"

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
-
 from authz.policy import PolicyError, explain, explain_record_rule, parse_csv
 from domain.enums import Role
 from domain.errors import Problem, Refused
 from domain.ports import Store
+from persistence import reads
 from persistence.access import Access
 from persistence.errors import BadInput
+from persistence.listing import SPECS
 from persistence.viewers import viewer_by_id
-from persistence.writes import TABLES
 from resolvers.context import context_of
 from resolvers.mutations import run
 from schema.errors import UserError
@@ -51,11 +50,8 @@ async def explain_access(
         if found_type != type_name:
             raise BadInput(f"`recordId` is not a {type_name}", "recordId")
         scope = Access(viewer, registry.slice(role).policy).read(type_name)
-        table = TABLES[type_name]
         async with ctx.db.connection() as conn:
-            visible = bool(
-                await conn.scalar(select(func.count()).where(table.c.id == pk, scope.predicate))
-            )
+            visible = await reads.visible(conn, SPECS[type_name], scope, pk)
     return AccessExplanation(role=role, text=text, rule=rule, record_visible=visible)
 
 

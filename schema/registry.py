@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
-from typing import Any, TypeVar
-
-from sqlalchemy import Row
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol, TypeVar
 
 from schema.ids import encode_id
 
 T = TypeVar("T")
 
-BUILDERS: dict[str, Callable[[Row[Any]], Any]] = {}
+
+class Row(Protocol):
+    """A fetched row, as persistence returns it: its values by column name."""
+
+    @property
+    def _mapping(self) -> Mapping[Any, Any]: ...
+
+
+BUILDERS: dict[str, Callable[[Row], Any]] = {}
 CLASSES: dict[str, type] = {}
 
 
@@ -26,7 +32,7 @@ def entity(type_name: str) -> Callable[[type[T]], type[T]]:
             if f.init and f.name not in ("id", "db_id")
         ]
 
-        def build(row: Row[Any]) -> T:
+        def build(row: Row) -> T:
             values = row._mapping
             pk = values["id"]
             return cls(  # type: ignore[call-arg]
@@ -40,5 +46,5 @@ def entity(type_name: str) -> Callable[[type[T]], type[T]]:
     return register
 
 
-def build(type_name: str, row: Row[Any] | None) -> Any:
+def build(type_name: str, row: Row | None) -> Any:
     return None if row is None else BUILDERS[type_name](row)
