@@ -153,6 +153,14 @@ class ContractStatus(StrEnum):
     TERMINATED = "TERMINATED"
 
 
+class TaskKind(StrEnum):
+    FIRST_CONTACT = "FIRST_CONTACT"
+    FOLLOW_UP = "FOLLOW_UP"
+    RENEWAL = "RENEWAL"
+    CARE = "CARE"
+    ESCALATION = "ESCALATION"
+
+
 class TaskStatus(StrEnum):
     OPEN = "OPEN"
     DONE = "DONE"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any, Protocol
 
 from domain.enums import Role
@@ -54,6 +55,20 @@ class Store(Protocol):
         ...
 
     async def next_id(self, type_name: str) -> int: ...
+
+    def now(self) -> datetime:
+        """The instant of this write, from the clock port (tests move it)."""
+        ...
+
+    async def emit(self, event_type: str, data: Mapping[str, Any]) -> str:
+        """Record an event (CONTRACT §8) in this write's transaction; its id."""
+        ...
+
+    async def schedule(
+        self, kind: str, key: str, at: datetime, payload: Mapping[str, Any] | None = None
+    ) -> bool:
+        """Enqueue a durable timer in this write's transaction (once per `key`)."""
+        ...
 
     async def replace_policy(
         self, lines: Sequence[Sequence[str]], catalogue: Mapping[str, Iterable[str]]

@@ -434,6 +434,9 @@ class Task(Base):
     __tablename__ = "task"
     id: Mapped[int] = pk()
     subject: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[enums.TaskKind] = mapped_column(
+        pg_enum(enums.TaskKind, "task_kind"), server_default="FOLLOW_UP"
+    )
     due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     assignee_id: Mapped[int | None] = fk("app_user.id")
     status: Mapped[enums.TaskStatus] = mapped_column(
@@ -472,6 +475,47 @@ class SurveyResponse(Base):
             name="score_range",
         ),
     )
+
+
+class Job(Base):
+    """A durable timer or piece of background work (`persistence.jobs`): the row is the truth.
+
+    `key` makes enqueueing idempotent (a timer is enqueued once, whoever enqueues it); a job is
+    taken with `FOR UPDATE SKIP LOCKED` and its effects commit with `done_at`, so it fires once
+    even with several workers, and a worker that dies mid-job leaves it to the next one.
+    """
+
+    __tablename__ = "job"
+    id: Mapped[int] = pk()
+    kind: Mapped[str] = mapped_column(String(100))
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    run_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    payload: Mapped[Any] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
+    attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = created()
+    __table_args__ = (
+        Index(
+            "ix_job_due",
+            "run_at",
+            "id",
+            postgresql_where=text("done_at IS NULL AND failed_at IS NULL"),
+        ),
+    )
+
+
+class OutboxEvent(Base):
+    """An event (CONTRACT §8), written in the transaction of the change it reports."""
+
+    __tablename__ = "outbox_event"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    type: Mapped[str] = mapped_column(String(60), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    data: Mapped[Any] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = created()
+    __table_args__ = (Index(None, "occurred_at", "id"),)
 
 
 class IdempotencyKey(Base):

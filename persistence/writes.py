@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, cast
 
 from asyncpg.exceptions import (
@@ -33,9 +34,10 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from authz.policy import CONSEQUENCES, POLICY_TYPE
+from domain.clock import Clock, SystemClock
 from domain.errors import Problem, Refused, bad_input, conflict, forbidden, not_found, stale
 from domain.fields import camel
-from persistence import policy_store
+from persistence import jobs, outbox, policy_store
 from persistence.access import Access
 from persistence.listing import SPECS
 
@@ -67,8 +69,16 @@ _UNIQUE_FIELDS = {
 class SqlStore:
     """Writes for one viewer and one act, inside the request's transaction."""
 
-    def __init__(self, conn: AsyncConnection, access: Access, act: tuple[str, str]) -> None:
+    def __init__(
+        self,
+        conn: AsyncConnection,
+        access: Access,
+        act: tuple[str, str],
+        clock: Clock | None = None,
+    ) -> None:
         self.conn = conn
+        self.clock: Clock = clock or SystemClock()
+        self._now = self.clock.now()
         self.access = access
         self.actor = access.viewer
         self.type_name, self.act = act
@@ -132,6 +142,18 @@ class SqlStore:
         self._check_writable(type_name)
         seq = func.pg_get_serial_sequence(TABLES[type_name].name, "id")
         return int(await self.conn.scalar(select(func.nextval(seq))) or 0)
+
+    def now(self) -> datetime:
+        """One instant for the whole write, so every timestamp it sets agrees."""
+        return self._now
+
+    async def emit(self, event_type: str, data: Mapping[str, Any]) -> str:
+        return await outbox.emit(self.conn, event_type, data, self._now)
+
+    async def schedule(
+        self, kind: str, key: str, at: datetime, payload: Mapping[str, Any] | None = None
+    ) -> bool:
+        return await jobs.enqueue(self.conn, kind, key, at, payload)
 
     async def replace_policy(
         self, lines: Sequence[Sequence[str]], catalogue: Mapping[str, Iterable[str]]

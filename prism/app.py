@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -17,8 +18,10 @@ from starlette.staticfiles import StaticFiles
 
 from authn.devkeys import verifier_from_settings
 from authn.tokens import TokenVerifier
+from domain.clock import Clock, SystemClock
 from persistence import policy_store
 from persistence.db import make_engine
+from persistence.jobs import Worker
 from prism import graphiql, telemetry
 from prism.graphql_http import GraphQLEndpoint
 from prism.schemas import SchemaRegistry
@@ -36,6 +39,20 @@ class AppState:
     verifier: TokenVerifier
     schemas: SchemaRegistry
     users: ViewerCache
+    clock: Clock
+
+
+def make_worker(engine: AsyncEngine, clock: Clock) -> Worker:
+    """The job worker with every process's handlers (`workflows`)."""
+    import workflows
+
+    return Worker(
+        engine,
+        workflows.handlers(),
+        clock,
+        workflows.sweeps(),
+        observe=telemetry.observe_job,
+    )
 
 
 async def load_policy(state: AppState) -> None:
@@ -46,7 +63,7 @@ async def load_policy(state: AppState) -> None:
     log.info("policy loaded: %d lines", len(lines))
 
 
-def create_app(settings: Settings, database_url: str) -> Starlette:
+def create_app(settings: Settings, database_url: str, clock: Clock | None = None) -> Starlette:
     engine = make_engine(
         database_url,
         pool_size=settings.db_pool_size,
@@ -60,6 +77,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         verifier=verifier_from_settings(settings),
         schemas=SchemaRegistry(),
         users=ViewerCache(lambda: bool(user_watcher) and user_watcher[0].listening),
+        clock=clock or SystemClock(),
     )
     endpoint = GraphQLEndpoint(state)
     telemetry.count_statements(engine)
@@ -79,9 +97,17 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         users = policy_store.PolicyWatcher(database_url, forget_users, channel=USER_CHANNEL)
         await users.start()
         user_watcher.append(users)
+        worker: asyncio.Task[None] | None = None
+        if settings.worker == "on":
+            jobs = make_worker(engine, state.clock)
+            worker = asyncio.create_task(jobs.run_forever(database_url), name="prism-worker")
         try:
             yield
         finally:
+            if worker is not None:
+                worker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker
             user_watcher.clear()
             await users.stop()
             await watcher.stop()

@@ -87,6 +87,32 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     serving.run(args.host, args.port, args.workers, lambda: _banner(args, settings))
 
 
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> None:
+    """Run due jobs (timers, deliveries) without serving the API; any number may run."""
+    import logging
+
+    from domain.clock import SystemClock
+    from persistence.db import make_engine
+    from prism.app import make_worker
+
+    url = _url(settings)
+    _migrate(url)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+
+    async def run() -> None:
+        engine = make_engine(url, pool_size=2)
+        try:
+            print("prism worker: running due jobs (Ctrl-C stops)", flush=True)
+            await make_worker(engine, SystemClock()).run_forever(url)
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(run())
+    except KeyboardInterrupt:
+        pass
+
+
 def _banner(args: argparse.Namespace, settings: Settings) -> None:
     print(f"\nPrism is up: GraphiQL at http://{args.host}:{args.port}/graphql")
     if not settings.uses_dev_signing:
@@ -189,6 +215,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
 
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+    sub.add_parser(
+        "worker", help="run timers and deliveries (durable jobs) without serving the API"
+    ).set_defaults(func=cmd_worker)
 
     seed = sub.add_parser("seed", help="load the demo or benchmark world")
     seed.add_argument("--size", choices=["demo", "bench"], default="demo")

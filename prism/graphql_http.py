@@ -206,6 +206,7 @@ class GraphQLEndpoint:
             loaders=Loaders(db, access),
             request_id=call.request_id,
             registry=self.state.schemas,
+            clock=self.state.clock,
         )
         try:
             outcome = execute(

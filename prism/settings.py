@@ -68,6 +68,9 @@ class Settings:
     #: on the resolvers; `strict` (tests): a compiled statement PostgreSQL refuses is an error
     #: instead of a quiet fallback to the resolvers.
     compiled_reads: str = "on"
+    #: `on`: every `prism serve` process also runs due jobs (timers, deliveries; safe with
+    #: several processes); `off`: only `prism worker` processes do.
+    worker: str = "on"
 
     @property
     def is_dev(self) -> bool:
@@ -109,4 +112,5 @@ class Settings:
             rate_limit_per_minute=_positive("RATE_LIMIT_PER_MINUTE", 20_000),
             request_timeout_ms=_positive("REQUEST_TIMEOUT_MS", 10_000),
             compiled_reads=_choice("COMPILED_READS", ("on", "off", "strict")),
+            worker=_choice("WORKER", ("on", "off")),
         )

@@ -54,6 +54,15 @@ STATEMENTS = Histogram(
     "SQL statements one GraphQL request sent to PostgreSQL.",
     buckets=(1, 2, 3, 5, 8, 13, 21, 34, 55, 89),
 )
+JOB_LAG = Histogram(
+    "prism_job_lag_seconds",
+    "How late a job ran after its due time, by kind.",
+    ["kind"],
+    buckets=(0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0),
+)
+JOBS = Counter(
+    "prism_jobs", "Jobs run, by kind and outcome (done, again, retry, failed).", ["kind", "outcome"]
+)
 POOL_IN_USE = Gauge(
     "prism_db_pool_in_use",
     "Database connections checked out of the pool.",
@@ -198,6 +207,12 @@ def _span(record: RequestRecord, status: int, codes: list[str]) -> None:
 
 def _plain(line: dict[str, Any]) -> str:
     return " ".join(f"{key}={value}" for key, value in line.items() if value not in (None, []))
+
+
+def observe_job(job: Any, lag_seconds: float, outcome: str) -> None:
+    """A job ran (`persistence.jobs.Worker.observe`)."""
+    JOB_LAG.labels(job.kind).observe(max(0.0, lag_seconds))
+    JOBS.labels(job.kind, outcome).inc()
 
 
 def observe_pool(engine: AsyncEngine) -> None:

@@ -81,7 +81,7 @@ async def run(info: Any, input_: Any, use_case: UseCase[T]) -> tuple[T | None, l
     async with ctx.db.connection() as conn:
         savepoint = await conn.begin_nested()
         try:
-            store = SqlStore(conn, ctx.access, act)
+            store = SqlStore(conn, ctx.access, act, ctx.clock)
             await store.resolve(references)
             result = await use_case(store, values)
         except Refused as refused:

@@ -20,10 +20,12 @@ from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from authn.devkeys import issue_dev_token, load_or_create_dev_key
+from domain.clock import ManualClock
 from persistence.db import make_engine
+from persistence.jobs import Worker
 from persistence.migrate import upgrade
 from persistence.models import TABLES_IN_DELETE_ORDER
-from prism.app import create_app, load_policy
+from prism.app import create_app, load_policy, make_worker
 from prism.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -157,10 +159,29 @@ class Api:
 
 
 @pytest.fixture(scope="session")
+def session_clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+def clock(session_clock: ManualClock) -> ManualClock:
+    """The app's clock (the clock port), at the machine's now when the test starts; a test moves
+    it with `clock.advance(...)` or `clock.set(...)`."""
+    session_clock.reset()
+    return session_clock
+
+
+@pytest.fixture
+def worker(app_and_engine: tuple[object, AsyncEngine], clock: ManualClock) -> Worker:
+    """The job worker on the app's clock: `await worker.run_due()` fires what is due."""
+    return make_worker(app_and_engine[1], clock)
+
+
+@pytest.fixture(scope="session")
 async def app_and_engine(
-    database_url: str, settings: Settings
+    database_url: str, settings: Settings, session_clock: ManualClock
 ) -> AsyncIterator[tuple[object, AsyncEngine]]:
-    app = create_app(settings, database_url)
+    app = create_app(settings, database_url, session_clock)
     state = app.state.prism
     await load_policy(state)
     yield app, state.engine

@@ -1,0 +1,252 @@
+"""Durable jobs on PostgreSQL: timers and deliveries as rows, fired once by any worker.
+
+A job is enqueued with `enqueue` in the transaction of the change that causes it, so a change
+and its timer commit together or not at all. Its `key` is unique: enqueueing the same timer
+twice (a retried request, two processes sweeping the same rows) leaves one job.
+
+A worker takes one due job at a time with `FOR UPDATE SKIP LOCKED` and runs its handler inside
+the same transaction that marks it done. So:
+
+- two workers never run the same job (the second skips the locked row, then sees it done);
+- a worker that dies mid-job rolls its transaction back, the lock goes with its connection, and
+  the next worker runs the job: nothing is lost;
+- a handler's effects and `done_at` commit together: a job's effects happen exactly once.
+
+A handler that fails (raises) has its effects rolled back (it runs in a savepoint) and the job is
+retried later with a growing delay; after `MAX_ATTEMPTS` it is marked failed and logged. A
+handler may return an instant instead of `None` to be run again then (a delivery's next attempt),
+keeping what it wrote.
+
+Due is judged by the worker's clock (`domain.clock`), never by the database's `now()`, so tests
+move time. The worker wakes on `NOTIFY prism_job` (sent when a job is enqueued) or every
+`poll_seconds`; periodic sweeps (`Periodic`) enqueue one job per time slot, under a key naming
+the slot, so a sweep runs once per slot across all processes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import math
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from domain.clock import Clock
+from persistence.policy_store import PolicyWatcher
+
+log = logging.getLogger("prism.jobs")
+
+CHANNEL = "prism_job"
+MAX_ATTEMPTS = 12
+
+
+@dataclass(frozen=True)
+class Job:
+    id: int
+    kind: str
+    key: str
+    run_at: datetime
+    payload: Mapping[str, Any]
+    attempts: int
+
+
+#: What a job runs: its effects go through `conn` (inside the job's transaction). `None` = done;
+#: an instant = run again then (what it wrote stays).
+Handler = Callable[[AsyncConnection, Job, Clock], Awaitable[datetime | None]]
+
+
+@dataclass(frozen=True)
+class Periodic:
+    """A sweep that runs once every `every`, in one process of all that run workers."""
+
+    kind: str
+    every: timedelta
+
+
+_ENQUEUE = text(
+    "INSERT INTO job (kind, key, run_at, payload)"
+    " VALUES (:kind, :key, :run_at, CAST(:payload AS jsonb))"
+    " ON CONFLICT (key) DO NOTHING RETURNING id"
+)
+_NOTIFY = text("SELECT pg_notify('prism_job', '')")
+
+
+async def enqueue(
+    conn: AsyncConnection,
+    kind: str,
+    key: str,
+    run_at: datetime,
+    payload: Mapping[str, Any] | None = None,
+) -> bool:
+    """Enqueue a job in the caller's transaction; False when a job with `key` already exists."""
+    if run_at.tzinfo is None:
+        raise ValueError("a job's due time must be timezone-aware")
+    inserted = await conn.scalar(
+        _ENQUEUE,
+        {
+            "kind": kind,
+            "key": key,
+            "run_at": run_at,
+            "payload": json.dumps(dict(payload or {}), ensure_ascii=False, default=str),
+        },
+    )
+    if inserted is not None:
+        await conn.execute(_NOTIFY)  # delivered at commit, to every listening worker
+    return inserted is not None
+
+
+async def cancel(conn: AsyncConnection, key: str, now: datetime) -> bool:
+    """Mark a pending job done without running it (its cause went away)."""
+    result = await conn.execute(
+        text("UPDATE job SET done_at = :now WHERE key = :key AND done_at IS NULL"),
+        {"key": key, "now": now},
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+_TAKE = text(
+    "SELECT id, kind, key, run_at, payload, attempts FROM job"
+    " WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= :now"
+    " ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED"
+)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """After the n-th failed attempt: 10 s, 20 s, 40 s, … at most an hour."""
+    return timedelta(seconds=min(3600, 10 * 2 ** max(0, attempts - 1)))
+
+
+@dataclass
+class Worker:
+    """Runs due jobs with the handlers of their kind, one transaction per job."""
+
+    engine: AsyncEngine
+    handlers: Mapping[str, Handler]
+    clock: Clock
+    periodic: Sequence[Periodic] = ()
+    poll_seconds: float = 1.0
+    #: Called after each job with (job, seconds late by the worker's clock, outcome).
+    observe: Callable[[Job, float, str], None] | None = None
+    _wake: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def run_due(self, limit: int | None = None) -> int:
+        """Run every job due now (or `limit` of them); the number run. Tests call this after
+        moving the clock; the loop calls it on each wake-up."""
+        await self.sweep()
+        ran = 0
+        while limit is None or ran < limit:
+            if not await self.run_one():
+                break
+            ran += 1
+        return ran
+
+    async def sweep(self) -> None:
+        """Enqueue this slot's job of every periodic sweep (once per slot, whoever is first)."""
+        if not self.periodic:
+            return
+        now = self.clock.now()
+        async with self.engine.begin() as conn:
+            for sweep in self.periodic:
+                step = sweep.every.total_seconds()
+                slot = datetime.fromtimestamp(math.floor(now.timestamp() / step) * step, tz=UTC)
+                await enqueue(conn, sweep.kind, f"{sweep.kind}@{slot.isoformat()}", slot)
+
+    async def run_one(self) -> bool:
+        """Run one due job, if any; True when one was taken."""
+        now = self.clock.now()
+        async with self.engine.connect() as conn, conn.begin():
+            row = (await conn.execute(_TAKE, {"now": now})).mappings().first()
+            if row is None:
+                return False
+            job = Job(**row)
+            handler = self.handlers.get(job.kind)
+            outcome = "done"
+            try:
+                if handler is None:
+                    raise LookupError(f"no handler for jobs of kind {job.kind!r}")
+                async with conn.begin_nested():
+                    again = await handler(conn, job, self.clock)
+            except Exception as error:  # noqa: BLE001 - any failure is retried, then logged
+                again = None
+                outcome = await self._failed(conn, job, error)
+            else:
+                if again is not None:
+                    await conn.execute(
+                        text("UPDATE job SET run_at = :at, attempts = attempts + 1 WHERE id = :id"),
+                        {"id": job.id, "at": again},
+                    )
+                    outcome = "again"
+                else:
+                    await conn.execute(
+                        text(
+                            "UPDATE job SET done_at = :now, attempts = attempts + 1 WHERE id = :id"
+                        ),
+                        {"id": job.id, "now": self.clock.now()},
+                    )
+        if self.observe is not None:
+            self.observe(job, (now - job.run_at).total_seconds(), outcome)
+        return True
+
+    async def _failed(self, conn: AsyncConnection, job: Job, error: Exception) -> str:
+        attempts = job.attempts + 1
+        message = f"{type(error).__name__}: {error}"[:2000]
+        if attempts >= MAX_ATTEMPTS:
+            log.error(
+                "job %s (%s) failed for good after %d attempts: %s",
+                job.key,
+                job.kind,
+                attempts,
+                message,
+            )
+            await conn.execute(
+                text(
+                    "UPDATE job SET attempts = :attempts, last_error = :error, failed_at = :now"
+                    " WHERE id = :id"
+                ),
+                {"id": job.id, "attempts": attempts, "error": message, "now": self.clock.now()},
+            )
+            return "failed"
+        log.warning("job %s (%s) failed, attempt %d: %s", job.key, job.kind, attempts, message)
+        await conn.execute(
+            text(
+                "UPDATE job SET attempts = :attempts, last_error = :error, run_at = :at"
+                " WHERE id = :id"
+            ),
+            {
+                "id": job.id,
+                "attempts": attempts,
+                "error": message,
+                "at": self.clock.now() + retry_delay(attempts),
+            },
+        )
+        return "retry"
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run_forever(self, database_url: str) -> None:
+        """Run due jobs until cancelled: on every NOTIFY prism_job and every `poll_seconds`."""
+
+        async def heard() -> None:
+            self.wake()
+
+        listener = PolicyWatcher(database_url, heard, channel=CHANNEL)
+        await listener.start()
+        try:
+            while True:
+                self._wake.clear()
+                try:
+                    await self.run_due()
+                except Exception:  # noqa: BLE001 - the loop outlives a lost connection
+                    log.exception("the job worker could not run due jobs; retrying")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+        finally:
+            await listener.stop()

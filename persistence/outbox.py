@@ -1,0 +1,65 @@
+"""The outbox (CONTRACT §8): an event row in the transaction of the change it reports.
+
+`emit` writes the event and enqueues its fan-out job (`event.fanout`) in the caller's
+transaction, so an event exists exactly when its change committed. The fan-out job creates one
+delivery per subscribed webhook endpoint; each delivery is a job of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from persistence.jobs import enqueue
+
+#: CONTRACT §8, the event types.
+EVENT_TYPES = frozenset(
+    {
+        "lead.created",
+        "lead.assigned",
+        "ticket.created",
+        "ticket.status_changed",
+        "ticket.escalated",
+        "survey.requested",
+        "opportunity.stage_changed",
+        "deal.registered",
+        "deal.decided",
+        "task.created",
+        "contract.renewal_due",
+    }
+)
+FANOUT = "event.fanout"
+
+
+def new_event_id() -> str:
+    return f"evt_{uuid.uuid4().hex}"
+
+
+async def emit(
+    conn: AsyncConnection, event_type: str, data: Mapping[str, Any], occurred_at: datetime
+) -> str:
+    """Record an event of `event_type` (thin `data`: the record's global `id` and the fields the
+    event is about) and schedule its delivery; its id."""
+    if event_type not in EVENT_TYPES:
+        raise ValueError(f"unknown event type {event_type!r}")
+    event_id = new_event_id()
+    await conn.execute(
+        text(
+            "INSERT INTO outbox_event (id, type, occurred_at, data)"
+            " VALUES (:id, :type, :at, CAST(:data AS jsonb))"
+        ),
+        {
+            "id": event_id,
+            "type": event_type,
+            "at": occurred_at,
+            "data": json.dumps(dict(data), ensure_ascii=False, default=str),
+        },
+    )
+    await enqueue(conn, FANOUT, f"{FANOUT}:{event_id}", occurred_at, {"eventId": event_id})
+    return event_id

@@ -1,0 +1,220 @@
+"""Durable jobs: enqueued with their cause, fired once by any of several workers, never lost."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from domain.clock import Clock, ManualClock
+from persistence.db import make_engine
+from persistence.jobs import Handler, Job, Periodic, Worker, enqueue
+from persistence.outbox import emit
+
+T0 = datetime(2027, 3, 2, 1, 0, tzinfo=UTC)
+
+
+async def _record(conn: AsyncConnection, job: Job, clock: Clock) -> datetime | None:
+    """The effect of a test job: one row in `fired` per run."""
+    await conn.execute(
+        text("INSERT INTO fired (key, at) VALUES (:key, :at)"), {"key": job.key, "at": clock.now()}
+    )
+    return None
+
+
+@pytest.fixture
+async def fired(db: AsyncEngine) -> AsyncIterator[AsyncEngine]:
+    async with db.begin() as conn:
+        await conn.execute(text("CREATE TABLE IF NOT EXISTS fired (key text, at timestamptz)"))
+        await conn.execute(text("TRUNCATE fired"))
+    yield db
+    async with db.begin() as conn:
+        await conn.execute(text("DROP TABLE fired"))
+
+
+async def _fired(engine: AsyncEngine) -> list[str]:
+    async with engine.connect() as conn:
+        return list((await conn.scalars(text("SELECT key FROM fired ORDER BY key"))).all())
+
+
+async def _enqueue_many(engine: AsyncEngine, count: int, due: datetime) -> None:
+    async with engine.begin() as conn:
+        for n in range(count):
+            await enqueue(conn, "test.record", f"t:{n:04d}", due, {"n": n})
+
+
+async def test_a_job_waits_for_its_due_time_by_the_clock(fired: AsyncEngine) -> None:
+    clock = ManualClock(T0)
+    worker = Worker(fired, {"test.record": _record}, clock)
+    await _enqueue_many(fired, 1, T0 + timedelta(minutes=5))
+    assert await worker.run_due() == 0
+    clock.advance(timedelta(minutes=4, seconds=59))
+    assert await worker.run_due() == 0
+    clock.advance(timedelta(seconds=1))
+    assert await worker.run_due() == 1
+    assert await _fired(fired) == ["t:0000"]
+    assert await worker.run_due() == 0
+
+
+async def test_enqueueing_a_key_twice_leaves_one_job(fired: AsyncEngine) -> None:
+    async with fired.begin() as conn:
+        assert await enqueue(conn, "test.record", "same", T0)
+        assert not await enqueue(conn, "test.record", "same", T0 + timedelta(hours=1))
+    assert await Worker(fired, {"test.record": _record}, ManualClock(T0)).run_due() == 1
+    assert await _fired(fired) == ["same"]
+
+
+async def test_a_job_rolled_back_with_its_cause_never_runs(fired: AsyncEngine) -> None:
+    async def change_that_fails() -> None:
+        async with fired.begin() as conn:
+            await enqueue(conn, "test.record", "doomed", T0)
+            raise RuntimeError("the change fails after enqueueing its timer")
+
+    with pytest.raises(RuntimeError, match="fails after enqueueing"):
+        await change_that_fails()
+    assert await Worker(fired, {"test.record": _record}, ManualClock(T0)).run_due() == 0
+
+
+async def test_two_workers_racing_fire_every_job_exactly_once(
+    fired: AsyncEngine, database_url: str
+) -> None:
+    await _enqueue_many(fired, 200, T0)
+    engines = [make_engine(database_url, pool_size=3) for _ in range(2)]
+    try:
+        workers = [Worker(e, {"test.record": _record}, ManualClock(T0)) for e in engines]
+        counts = await asyncio.gather(*(w.run_due() for w in workers))
+    finally:
+        for e in engines:
+            await e.dispose()
+    keys = await _fired(fired)
+    assert len(keys) == 200
+    assert len(set(keys)) == 200
+    assert sum(counts) == 200
+    assert all(c > 0 for c in counts), f"both workers should have taken jobs: {counts}"
+
+
+async def test_a_worker_killed_mid_job_loses_nothing(fired: AsyncEngine, database_url: str) -> None:
+    """A process dies while running a job: its transaction dies with it, the lock is released,
+    and another worker fires the job once."""
+    await _enqueue_many(fired, 1, T0)
+    started = asyncio.Event()
+    hang = asyncio.Event()
+
+    async def stuck(conn: AsyncConnection, job: Job, clock: Clock) -> datetime | None:
+        await _record(conn, job, clock)
+        started.set()
+        await hang.wait()  # never returns: the process is about to die
+        return None
+
+    doomed = make_engine(database_url, pool_size=1)
+    run = asyncio.create_task(Worker(doomed, {"test.record": stuck}, ManualClock(T0)).run_due())
+    await asyncio.wait_for(started.wait(), 10)
+    # While the first worker holds the job, a second one skips it.
+    survivor = Worker(fired, {"test.record": _record}, ManualClock(T0))
+    assert await survivor.run_due() == 0
+    # Kill the first worker's database session, as a crashed process would leave it.
+    server = await asyncpg.connect(database_url.replace("postgresql+asyncpg", "postgresql"))
+    try:
+        await server.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            " AND query LIKE 'INSERT INTO fired%'"
+        )
+    finally:
+        await server.close()
+    run.cancel()
+    await asyncio.wait([run])  # the dead worker fails however it fails
+    await doomed.dispose()
+    assert await survivor.run_due() == 1
+    assert await _fired(fired) == ["t:0000"]
+
+
+async def test_a_failing_job_is_retried_later_with_nothing_of_its_effects_kept(
+    fired: AsyncEngine,
+) -> None:
+    clock = ManualClock(T0)
+    calls = 0
+
+    async def flaky(conn: AsyncConnection, job: Job, clock: Clock) -> datetime | None:
+        nonlocal calls
+        calls += 1
+        await _record(conn, job, clock)
+        if calls == 1:
+            raise ConnectionError("the receiver is down")
+        return None
+
+    worker = Worker(fired, {"test.record": flaky}, clock)
+    await _enqueue_many(fired, 1, T0)
+    assert await worker.run_due() == 1
+    assert await _fired(fired) == []  # the failed attempt's effects were rolled back
+    async with fired.connect() as conn:
+        row = (await conn.execute(text("SELECT attempts, last_error, run_at FROM job"))).one()
+    assert row.attempts == 1
+    assert "receiver is down" in row.last_error
+    assert row.run_at == T0 + timedelta(seconds=10)
+    assert await worker.run_due() == 0  # not yet
+    clock.advance(timedelta(seconds=10))
+    assert await worker.run_due() == 1
+    assert await _fired(fired) == ["t:0000"]
+
+
+async def test_a_job_without_a_handler_is_kept_not_dropped(fired: AsyncEngine) -> None:
+    await _enqueue_many(fired, 1, T0)
+    assert await Worker(fired, {}, ManualClock(T0)).run_due() == 1
+    async with fired.connect() as conn:
+        row = (await conn.execute(text("SELECT done_at, last_error FROM job"))).one()
+    assert row.done_at is None
+    assert "no handler" in row.last_error
+
+
+async def test_a_handler_may_ask_to_run_again_keeping_its_effects(fired: AsyncEngine) -> None:
+    clock = ManualClock(T0)
+
+    async def twice(conn: AsyncConnection, job: Job, clock: Clock) -> datetime | None:
+        await _record(conn, job, clock)
+        return clock.now() + timedelta(minutes=1) if job.attempts == 0 else None
+
+    worker = Worker(fired, {"test.record": twice}, clock)
+    await _enqueue_many(fired, 1, T0)
+    assert await worker.run_due() == 1
+    clock.advance(timedelta(minutes=1))
+    assert await worker.run_due() == 1
+    clock.advance(timedelta(minutes=5))
+    assert await worker.run_due() == 0
+    assert await _fired(fired) == ["t:0000", "t:0000"]
+
+
+async def test_a_periodic_sweep_runs_once_per_slot_across_workers(fired: AsyncEngine) -> None:
+    clock = ManualClock(T0 + timedelta(seconds=5))
+    sweep = Periodic("test.sweep", timedelta(minutes=1))
+    handlers: dict[str, Handler] = {"test.sweep": _record}
+    workers = [Worker(fired, handlers, clock, [sweep]) for _ in range(3)]
+    for w in workers:
+        await w.run_due()
+    clock.advance(timedelta(seconds=30))
+    for w in workers:
+        await w.run_due()
+    assert len(await _fired(fired)) == 1
+    clock.advance(timedelta(seconds=30))
+    await workers[0].run_due()
+    assert len(await _fired(fired)) == 2
+
+
+async def test_an_event_and_its_delivery_job_commit_with_the_change(db: AsyncEngine) -> None:
+    async with db.begin() as conn:
+        event_id = await emit(conn, "ticket.created", {"id": "VGlja2V0OjE="}, T0)
+    async with db.connect() as conn:
+        event = (await conn.execute(text("SELECT type, data FROM outbox_event"))).one()
+        job = (await conn.execute(text("SELECT kind, key FROM job"))).one()
+    assert event.type == "ticket.created"
+    assert event.data == {"id": "VGlja2V0OjE="}
+    assert job.kind == "event.fanout"
+    assert job.key == f"event.fanout:{event_id}"
+    async with db.begin() as conn:
+        with pytest.raises(ValueError, match="unknown event type"):
+            await emit(conn, "ticket.exploded", {}, T0)
