@@ -20,7 +20,8 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import ECKey, JWKRegistry, RSAKey
 
-from authn.tokens import JwksSource, StaticJwksSource, TokenVerifier, parse_jwks
+from authn.keys import JwksSource, StaticJwksSource, parse_jwks
+from authn.tokens import TokenVerifier
 
 if TYPE_CHECKING:
     from prism.settings import Settings

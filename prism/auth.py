@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from authn.tokens import InvalidToken, TokenVerifier
+from authn.errors import InvalidToken
+from authn.tokens import TokenVerifier
 from authz.viewer import Viewer
 from persistence.viewers import active_viewer
 from prism.viewer_cache import ViewerCache

@@ -33,15 +33,9 @@ from authn.devkeys import (
     load_or_create_dev_key,
     verifier_from_settings,
 )
-from authn.tokens import (
-    InvalidToken,
-    JwksSource,
-    JwksUnavailable,
-    StaticJwksSource,
-    TokenVerifier,
-    _check_signature,
-    parse_jwks,
-)
+from authn.errors import InvalidToken, JwksUnavailable
+from authn.keys import JwksSource, StaticJwksSource, parse_jwks
+from authn.tokens import TokenVerifier, _check_signature
 from prism.settings import Settings
 
 ISSUER = "https://idp.example.test/"
