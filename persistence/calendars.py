@@ -131,3 +131,12 @@ async def set_day(conn: AsyncConnection, day: date, working: bool, note: str | N
             set_={"working": working, "note": note, "source": "ADMIN", "updated_at": text("now()")},
         )
     )
+
+
+async def list_days(conn: AsyncConnection, start: date, end: date) -> list[dict[str, object]]:
+    """The stored days from `start` to `end` (inclusive): holidays, 调休 days, admin decisions."""
+    table = BusinessDay.__table__
+    rows = await conn.execute(
+        select(table).where(table.c.day >= start, table.c.day <= end).order_by(table.c.day)
+    )
+    return [dict(row._mapping) for row in rows]
