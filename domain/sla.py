@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from domain.enums import TicketPriority, TicketStatus
@@ -61,7 +61,7 @@ def escalation_key(ticket_id: int, target: str) -> str:
 
 
 def survey_key(ticket_id: int, resolved_at: datetime) -> str:
-    return f"{SURVEY_REQUEST}:ticket:{ticket_id}:{resolved_at.isoformat()}"
+    return f"{SURVEY_REQUEST}:ticket:{ticket_id}:{resolved_at.astimezone(UTC).isoformat()}"
 
 
 def global_id(type_name: str, pk: int) -> str:
