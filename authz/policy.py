@@ -84,10 +84,17 @@ MUTATION_ACTIONS: dict[str, tuple[str, str]] = {
     "recordServiceVisit": ("ServiceVisit", "record"),
     "logInteraction": ("Interaction", "log"),
     "updatePolicy": (POLICY_TYPE, "manage"),
+    # Workflows (CONTRACT §7): service configuration is policy administration.
+    "updateSlaPolicy": (POLICY_TYPE, "manage"),
+    "setBusinessDay": (POLICY_TYPE, "manage"),
+    "completeTask": ("Task", "complete"),
+    "createContract": ("Contract", "create"),
 }
 #: Queries that exist only for roles allowed a cell (policy administration).
 QUERY_ACTIONS: dict[str, tuple[str, str]] = {
     "explainAccess": (POLICY_TYPE, "manage"),
+    "slaPolicies": (POLICY_TYPE, "manage"),
+    "businessDays": (POLICY_TYPE, "manage"),
 }
 
 #: Records an act writes besides records of its own type, as part of the same change: a record's
@@ -101,6 +108,8 @@ CONSEQUENCES: dict[tuple[str, str], frozenset[str]] = {
     ("Ticket", "assign"): frozenset({"TicketEvent"}),
     ("Ticket", "updateStatus"): frozenset({"TicketEvent"}),
     ("Lead", "convert"): frozenset({"Customer", "Contact"}),
+    # Service to sales: an upsell note on a visit raises a lead, its note as an interaction.
+    ("ServiceVisit", "record"): frozenset({"Lead", "Interaction"}),
 }
 
 ACTS = frozenset({READ} | {act for _, act in MUTATION_ACTIONS.values()})

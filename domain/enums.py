@@ -55,6 +55,7 @@ class LeadSource(StrEnum):
     WECHAT_WORK = "WECHAT_WORK"
     DINGTALK = "DINGTALK"
     PHONE = "PHONE"
+    SERVICE = "SERVICE"  # an upsell noted on a service visit
 
 
 class LeadStatus(StrEnum):

@@ -395,6 +395,7 @@ class ServiceVisit(Base):
     parts_used: Mapped[Any] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
     notes: Mapped[str | None] = mapped_column(Text)
     customer_rating: Mapped[int | None] = mapped_column(Integer)
+    lead_id: Mapped[int | None] = fk("lead.id", ondelete="SET NULL")  # the upsell it raised
     version: Mapped[int] = version()
     created_at: Mapped[datetime] = created()
     updated_at: Mapped[datetime] = updated()
@@ -529,6 +530,63 @@ class IdempotencyKey(Base):
     request_hash: Mapped[str] = mapped_column(String(64))
     response: Mapped[Any | None] = mapped_column(JSONB)
     created_at: Mapped[datetime] = created()
+
+
+# --- Calendars, SLA policies and escalations (CONTRACT §7) -----------------------------------
+
+
+class BusinessDay(Base):
+    """A day that departs from the weekday rule (a holiday, a 调休 working weekend day), or an
+    admin's explicit decision about a day (`source` = ADMIN)."""
+
+    __tablename__ = "business_day"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    working: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(20), server_default="HOLIDAYS")
+    updated_at: Mapped[datetime] = updated()
+    __table_args__ = (CheckConstraint("source IN ('HOLIDAYS', 'ADMIN')", name="source"),)
+
+
+class CalendarYear(Base):
+    """A year whose holidays and adjusted working days are known (seeded or entered)."""
+
+    __tablename__ = "calendar_year"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    source: Mapped[str] = mapped_column(String(20), server_default="HOLIDAYS")
+    created_at: Mapped[datetime] = created()
+
+
+class SlaPolicy(Base):
+    """The response and resolution targets of one ticket priority, in business minutes."""
+
+    __tablename__ = "sla_policy"
+    priority: Mapped[enums.TicketPriority] = mapped_column(
+        pg_enum(enums.TicketPriority, "ticket_priority"), primary_key=True
+    )
+    first_response_minutes: Mapped[int] = mapped_column(Integer)
+    resolution_minutes: Mapped[int] = mapped_column(Integer)
+    calendar: Mapped[str] = mapped_column(String(20), server_default="BUSINESS")
+    version: Mapped[int] = version()
+    updated_at: Mapped[datetime] = updated()
+    __table_args__ = (
+        CheckConstraint("first_response_minutes > 0", name="first_response"),
+        CheckConstraint("resolution_minutes >= first_response_minutes", name="resolution"),
+        CheckConstraint("calendar IN ('BUSINESS', 'ALWAYS')", name="calendar"),
+    )
+
+
+class TicketEscalation(Base):
+    """A ticket's target that has been escalated: one row per (ticket, target), ever."""
+
+    __tablename__ = "ticket_escalation"
+    ticket_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("ticket.id", ondelete="CASCADE"), primary_key=True
+    )
+    target: Mapped[str] = mapped_column(String(20), primary_key=True)
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    escalated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (CheckConstraint("target IN ('RESPONSE', 'RESOLUTION')", name="target"),)
 
 
 class CasbinRule(Base):

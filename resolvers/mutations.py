@@ -22,7 +22,6 @@ from strawberry.types.base import StrawberryOptional, get_object_definition
 from authz.policy import MUTATION_ACTIONS
 from domain.errors import Problem, Refused
 from domain.fields import camel
-from domain.ports import Store
 from persistence.errors import BadInput
 from persistence.writes import Reference, SqlStore
 from resolvers.context import context_of
@@ -30,7 +29,8 @@ from schema.errors import ErrorCode, UserError
 from schema.ids import decode_id_of, reference_type
 
 T = TypeVar("T")
-UseCase = Callable[[Store, dict[str, Any]], Awaitable[T]]
+# A use case takes a `Store` (or a richer protocol its `store_type` implements).
+UseCase = Callable[[Any, dict[str, Any]], Awaitable[T]]
 
 
 def values_of(input_: Any) -> tuple[dict[str, Any], list[Reference]]:
@@ -69,9 +69,12 @@ def user_errors(problems: list[Problem]) -> list[UserError]:
     return [UserError(field=p.field, message=p.message, code=ErrorCode(p.code)) for p in problems]
 
 
-async def run(info: Any, input_: Any, use_case: UseCase[T]) -> tuple[T | None, list[UserError]]:
+async def run(
+    info: Any, input_: Any, use_case: UseCase[T], store_type: type[SqlStore] = SqlStore
+) -> tuple[T | None, list[UserError]]:
     """Run `use_case` for the mutation being resolved, in a savepoint of the request's
-    transaction, with a store opened for the mutation's act."""
+    transaction, with a store opened for the mutation's act (a `store_type` that offers a use
+    case more, such as business time, is still a `SqlStore`: the same checks)."""
     ctx = context_of(info)
     act = MUTATION_ACTIONS[info.field_name]
     try:
@@ -81,7 +84,7 @@ async def run(info: Any, input_: Any, use_case: UseCase[T]) -> tuple[T | None, l
     async with ctx.db.connection() as conn:
         savepoint = await conn.begin_nested()
         try:
-            store = SqlStore(conn, ctx.access, act, ctx.clock)
+            store = store_type(conn, ctx.access, act, ctx.clock)
             await store.resolve(references)
             result = await use_case(store, values)
         except Refused as refused:

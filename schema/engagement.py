@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from resolvers import lists
 from schema.connection import OrderDirection
-from schema.enums import Channel, Direction, TaskStatus
+from schema.enums import Channel, Direction, TaskKind, TaskStatus
 from schema.node import Node
 from schema.registry import entity
 from schema.sales import Lead, Opportunity, OpportunityStageChange
@@ -78,6 +78,7 @@ class Interaction(Node):
 @strawberry.type(description="A follow-up someone must do by a time.")
 class Task(Node):
     subject: str = strawberry.field(description="What to do.")
+    kind: TaskKind = strawberry.field(description="Why the task exists.")
     due_at: datetime = strawberry.field(description="When it is due.")
     status: TaskStatus = strawberry.field(description="Open, done or cancelled.")
     rule: str | None = strawberry.field(description="The rule that created it, if automatic.")

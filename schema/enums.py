@@ -25,6 +25,7 @@ from domain.enums import (
     RegistrationStatus,
     Role,
     SurveyKind,
+    TaskKind,
     TaskStatus,
     TicketEventKind,
     TicketKind,
@@ -49,6 +50,7 @@ __all__ = [
     "RegistrationStatus",
     "Role",
     "SurveyKind",
+    "TaskKind",
     "TaskStatus",
     "TicketEventKind",
     "TicketKind",
@@ -78,5 +80,6 @@ strawberry.enum(PartnerTier, description="Partner programme level.")
 strawberry.enum(PartnerStatus, description="Whether a partner is active.")
 strawberry.enum(ContractStatus, description="State of a contract.")
 strawberry.enum(TaskStatus, description="State of a follow-up task.")
+strawberry.enum(TaskKind, description="Why a task exists: the process or person that made it.")
 strawberry.enum(SurveyKind, description="CSAT (1–5) or NPS (0–10).")
 strawberry.enum(TicketEventKind, description="What happened to a ticket.")

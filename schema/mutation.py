@@ -10,6 +10,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from domain import accounts, customers, engagement, sales, service
+from persistence.service_store import ServiceStore
 from resolvers import lists
 from resolvers.mutations import run
 from schema.admin import AdminMutation
@@ -37,6 +38,7 @@ from schema.ids import decode_id_of
 from schema.people import Partner, User
 from schema.sales import Lead, Opportunity
 from schema.service import ServiceVisit, Ticket
+from schema.service_flow import ServiceFlowMutation
 
 ERRORS = strawberry.field(description="Why the mutation changed nothing; empty on success.")
 
@@ -252,6 +254,9 @@ class RecordServiceVisitInput:
     parts_used: JSON | None = None
     notes: str | None = None
     customer_rating: int | None = None
+    upsell_note: str | None = strawberry.field(
+        default=None, description="A sales opportunity seen on site: becomes a lead (SERVICE)."
+    )
 
 
 @strawberry.type(description="Result of recordServiceVisit.")
@@ -290,7 +295,7 @@ def _target(pk: int | None, global_id: str, type_name: str) -> int | None:
 
 
 @strawberry.type(description="Every change goes through here; each runs all or nothing.")
-class Mutation(AdminMutation):
+class Mutation(ServiceFlowMutation, AdminMutation):
     @strawberry.mutation(description="Create a channel partner (admins).")
     async def create_partner(self, info: Info, input: CreatePartnerInput) -> CreatePartnerPayload:
         pk, errors = await run(info, input, accounts.create_partner)
@@ -363,7 +368,7 @@ class Mutation(AdminMutation):
 
     @strawberry.mutation(description="Open a service ticket; SLA targets follow its priority.")
     async def create_ticket(self, info: Info, input: CreateTicketInput) -> TicketPayload:
-        pk, errors = await run(info, input, service.create_ticket)
+        pk, errors = await run(info, input, service.create_ticket, ServiceStore)
         return TicketPayload(ticket=await lists.node(info, "Ticket", pk), user_errors=errors)
 
     @strawberry.mutation(description="Assign a ticket; a NEW ticket becomes ACCEPTED (受理).")
@@ -383,7 +388,7 @@ class Mutation(AdminMutation):
     async def record_service_visit(
         self, info: Info, input: RecordServiceVisitInput
     ) -> RecordServiceVisitPayload:
-        pk, errors = await run(info, input, service.record_service_visit)
+        pk, errors = await run(info, input, service.record_service_visit, ServiceStore)
         return RecordServiceVisitPayload(
             service_visit=await lists.node(info, "ServiceVisit", pk), user_errors=errors
         )

@@ -30,9 +30,11 @@ if TYPE_CHECKING:
     from schema.customer import Customer
     from schema.engagement import Contact
     from schema.people import User
+    from schema.sales import Lead
 
 CUSTOMER = "schema.customer"
 PEOPLE = "schema.people"
+SALES = "schema.sales"
 ENGAGEMENT = "schema.engagement"
 
 
@@ -171,6 +173,7 @@ class ServiceVisit(Node):
     version: int = strawberry.field(description="Pass as `expectedVersion` when updating.")
     ticket_id: strawberry.Private[int]
     technician_id: strawberry.Private[int | None]
+    lead_id: strawberry.Private[int | None]
 
     @strawberry.field(description="The ticket this visit works on.")
     async def ticket(self, info: Info) -> Ticket | None:
@@ -179,6 +182,10 @@ class ServiceVisit(Node):
     @strawberry.field(description="The technician.")
     async def technician(self, info: Info) -> Annotated[User, strawberry.lazy(PEOPLE)] | None:
         return await lists.node(info, "User", self.technician_id)
+
+    @strawberry.field(description="The sales lead this visit's upsell note raised, if any.")
+    async def lead(self, info: Info) -> Annotated[Lead, strawberry.lazy(SALES)] | None:
+        return await lists.node(info, "Lead", self.lead_id)
 
 
 @entity("SurveyResponse")

@@ -46,7 +46,8 @@ STAGE_CHANGE_COLUMNS = (
 )  # fmt: skip
 
 LEAD_STATUSES = tuple(LeadStatus)
-LEAD_SOURCES = tuple(LeadSource)
+# Service leads come from visits (recordServiceVisit), not from the seeded inbound mix.
+LEAD_SOURCES = tuple(s for s in LeadSource if s is not LeadSource.SERVICE)
 LEAD_SOURCE_WEIGHTS = (25, 12, 10, 12, 12, 12, 8, 9)
 LEAD_PATH = (LeadStatus.NEW, LeadStatus.ASSIGNED, LeadStatus.CONTACTED, LeadStatus.QUALIFIED)
 LEAD_ENDS = weighted(

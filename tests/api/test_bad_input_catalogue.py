@@ -110,8 +110,13 @@ async def world(api: Api) -> dict[str, str]:
     lead = await f.lead(db)
     async with db.begin() as conn:
         task = m.Task.__table__
-        await conn.execute(insert(task).values(subject="Call back", due_at=f.NOW, customer_id=cid))
+        task_id = await conn.scalar(
+            insert(task)
+            .values(subject="Call back", due_at=f.NOW, customer_id=cid)
+            .returning(task.c.id)
+        )
     return {
+        "task": encode_id("Task", int(task_id or 0)),
         "customer": encode_id("Customer", cid),
         "ticket": encode_id("Ticket", ticket),
         "lead": encode_id("Lead", lead),
@@ -442,7 +447,7 @@ def mutation_inputs(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
 async def test_a_nul_in_any_text_field_is_bad_input_and_writes_nothing(api: Api) -> None:
     ids = await world(api)
     inputs = mutation_inputs(ids)
-    assert len(inputs) == 16, inputs
+    assert len(inputs) == 20, inputs
     for name, spec in inputs.items():
         document = f"""mutation($input: {spec["type"].name}!) {{ {name}(input: $input) {{
           userErrors {{ field message code }} }} }}"""

@@ -182,6 +182,8 @@ EXPECTED_ACTIONS: dict[Role, dict[tuple[str, str], str]] = {
         ("Opportunity", "update"): "team",
         ("Interaction", "log"): "customer_or_lead",
         ("Ticket", "create"): "customer",
+        ("Task", "complete"): "team",
+        ("Contract", "create"): "customer",
     },
     Role.SALES_REP: {
         ("Customer", "create"): "all",
@@ -192,6 +194,8 @@ EXPECTED_ACTIONS: dict[Role, dict[tuple[str, str], str]] = {
         ("Opportunity", "create"): "customer",
         ("Opportunity", "update"): "own",
         ("Interaction", "log"): "customer_or_lead",
+        ("Task", "complete"): "own",
+        ("Contract", "create"): "customer",
     },
     Role.PARTNER_USER: {
         ("Customer", "create"): "partner",
@@ -201,11 +205,13 @@ EXPECTED_ACTIONS: dict[Role, dict[tuple[str, str], str]] = {
         ("Opportunity", "register"): "customer",
         ("Ticket", "create"): "customer",
         ("Interaction", "log"): "customer_or_lead",
+        ("Task", "complete"): "own",
     },
     Role.TECHNICIAN: {
         ("Ticket", "updateStatus"): "assigned",
         ("ServiceVisit", "record"): "assigned",
         ("Interaction", "log"): "assigned",
+        ("Task", "complete"): "own",
     },
     Role.SERVICE_AGENT: {
         ("Customer", "update"): "all",
@@ -215,6 +221,7 @@ EXPECTED_ACTIONS: dict[Role, dict[tuple[str, str], str]] = {
         ("Ticket", "updateStatus"): "all",
         ("ServiceVisit", "record"): "all",
         ("Interaction", "log"): "all",
+        ("Task", "complete"): "own",
     },
     Role.ANALYST: {},
 }

@@ -42,6 +42,11 @@ MUTATIONS: dict[str, frozenset[str]] = {
     "updateTicketStatus": ADMIN | {"SERVICE_AGENT", "TECHNICIAN"},  # policy
     "recordServiceVisit": ADMIN | {"SERVICE_AGENT", "TECHNICIAN"},  # policy
     "logInteraction": frozenset(ROLES) - {"ANALYST"},  # §3: ANALYST is read-only
+    # §7: "the calendar and the SLA policies are data that an admin changes at run time"
+    "updateSlaPolicy": ADMIN,
+    "setBusinessDay": ADMIN,
+    "completeTask": frozenset(ROLES) - {"ANALYST"},  # policy: the assignee, managers, admins
+    "createContract": SALES,  # policy: sales sell contracts under customers they see
 }
 
 # §5: "`…Id` for a reference": every ID field of a mutation input and the type it must name.
@@ -57,6 +62,7 @@ REFERENCE_TYPES: dict[str, str] = {
     "assigneeId": "User",
     "technicianId": "User",
     "partnerId": "Partner",
+    "taskId": "Task",
 }
 
 # Data fields whose names end in `Id` but refer to no row (§2 `taxId`, `externalId`; §9 the
@@ -82,6 +88,8 @@ TARGETS: dict[str, tuple[str, ...]] = {
     "updateTicketStatus": ("ticketId",),
     "recordServiceVisit": ("ticketId",),
     "logInteraction": ("customerId", "leadId"),
+    "completeTask": ("taskId",),
+    "createContract": ("customerId",),
 }
 
 # Fields whose own input is an interaction about a lead alone (no customer).
@@ -126,6 +134,10 @@ EFFECTS: dict[str, tuple[str, str]] = {
     "updateTicketStatus": ("Ticket", "version"),
     "recordServiceVisit": ("ServiceVisit", "insert"),
     "logInteraction": ("Interaction", "insert"),
+    "updateSlaPolicy": ("SlaPolicy", "config"),  # configuration: success is the answer
+    "setBusinessDay": ("BusinessDay", "config"),
+    "completeTask": ("Task", "version"),
+    "createContract": ("Contract", "insert"),
 }
 
 # §2: who may be given a ticket (§7 escalation: technicians, service agents, admins).
@@ -401,6 +413,34 @@ class Inputs:
             "customerId": self.gid("Customer", customer),
             "contactId": self._child("Contact", customer),
         }
+
+    def _update_sla_policy(self) -> dict[str, Any]:
+        return {"priority": "HIGH", "firstResponseMinutes": 120, "resolutionMinutes": 960}
+
+    def _set_business_day(self) -> dict[str, Any]:
+        return {"date": "2030-01-02", "working": False, "note": "公司活动"}
+
+    def _complete_task(self) -> dict[str, Any] | None:
+        tasks = self.world.tasks
+        if self.role == "SERVICE_AGENT":  # reads every task, completes its own (policy)
+            return _or_none("taskId", self._first("Task", lambda i: tasks[i].assignee == self.me))
+        return _or_none("taskId", self._first("Task"))  # read scope = complete scope (policy)
+
+    def _create_contract(self) -> dict[str, Any] | None:
+        customer = self._first("Customer")
+        if customer is None:
+            return None
+        return {
+            "customerId": customer,
+            "number": f"HT-{self.unique}",
+            "startsOn": "2026-01-01",
+            "endsOn": "2027-12-31",
+            "value": "120000.00",
+        }
+
+
+def _or_none(field: str, value: str | None) -> dict[str, Any] | None:
+    return None if value is None else {field: value}
 
 
 _INTERACTION = {"channel": "PHONE", "direction": "OUTBOUND", "summary": "电话回访"}
