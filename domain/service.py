@@ -103,24 +103,16 @@ async def create_ticket(store: SlaStore, values: dict[str, Any]) -> int:
 
 
 async def assign_ticket(store: Store, values: dict[str, Any]) -> int:
+    """Give the ticket to a technician or agent. Assigning is not answering: the status and the
+    first-response clock stay as they are until someone moves the ticket (CONTRACT §7)."""
     ticket = await store.target("ticket_id")
     if active_role(store, "assignee_id") not in ASSIGNABLE:
         raise Refused(bad_input("assigneeId", "tickets go to technicians or service agents"))
-    changes: dict[str, Any] = {"assignee_id": values["assignee_id"]}
     status = TicketStatus(ticket["status"])
-    if status is S.NEW:
-        changes.update(status=S.ACCEPTED, first_responded_at=store.now())
-    await store.update(ticket["id"], changes, None)
+    await store.update(ticket["id"], {"assignee_id": values["assignee_id"]}, None)
     await _event(
-        store,
-        ticket["id"],
-        ticket["customer_id"],
-        TicketEventKind.ASSIGNED,
-        status,
-        changes.get("status", status),
+        store, ticket["id"], ticket["customer_id"], TicketEventKind.ASSIGNED, status, status
     )
-    if status is S.NEW:
-        await _status_changed(store, int(ticket["id"]), status, S.ACCEPTED)
     return int(ticket["id"])
 
 

@@ -202,8 +202,9 @@ async def test_ticket_flow_records_events_on_the_timeline(api: Api) -> None:
         {"input": {"ticketId": ticket["id"], "assigneeId": encode_id("User", tech)}},
         sub="agent",
     )
+    # Assigning is not answering: the ticket waits in NEW for its first move (受理).
     assert payload(assigned, "assignTicket")["ticket"] == {
-        "status": "ACCEPTED",
+        "status": "NEW",
         "assignee": {"externalId": "tech"},
     }
     bad = await api.query(
