@@ -20,6 +20,7 @@ REFERENCES = {
     "lead_id": "Lead",
     "ticket_id": "Ticket",
     "opportunity_id": "Opportunity",
+    "webhook_endpoint_id": "WebhookEndpoint",
 }
 
 

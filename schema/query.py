@@ -51,6 +51,7 @@ from schema.service import (
     TicketFilter,
     TicketOrder,
 )
+from schema.webhooks import WebhookQuery
 
 IdArg = Annotated[strawberry.ID, strawberry.argument(description="The object's global ID.")]
 MAX_NODES = 100
@@ -68,7 +69,7 @@ async def _one(info: Info, type_name: str, global_id: str) -> Any:
 
 
 @strawberry.type(description="Everything you can read, each list cut to your slice.")
-class Query(AdminQuery):
+class Query(AdminQuery, WebhookQuery):
     @strawberry.field(description="Fetch any object by its global ID; null if not visible.")
     async def node(self, info: Info, id: IdArg) -> Node | None:
         return await _node(info, id)

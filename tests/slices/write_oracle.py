@@ -42,6 +42,9 @@ MUTATIONS: dict[str, frozenset[str]] = {
     "updateTicketStatus": ADMIN | {"SERVICE_AGENT", "TECHNICIAN"},  # policy
     "recordServiceVisit": ADMIN | {"SERVICE_AGENT", "TECHNICIAN"},  # policy
     "logInteraction": frozenset(ROLES) - {"ANALYST"},  # §3: ANALYST is read-only
+    "createWebhookEndpoint": ADMIN,  # §8: "Admins manage endpoints"
+    "deleteWebhookEndpoint": ADMIN,  # §8
+    "requestSurvey": ADMIN | {"SERVICE_AGENT"},  # §7: "(service agents, admins)"
 }
 
 # §5: "`…Id` for a reference": every ID field of a mutation input and the type it must name.
@@ -57,6 +60,7 @@ REFERENCE_TYPES: dict[str, str] = {
     "assigneeId": "User",
     "technicianId": "User",
     "partnerId": "Partner",
+    "webhookEndpointId": "WebhookEndpoint",
 }
 
 # Data fields whose names end in `Id` but refer to no row (§2 `taxId`, `externalId`; §9 the
@@ -82,6 +86,8 @@ TARGETS: dict[str, tuple[str, ...]] = {
     "updateTicketStatus": ("ticketId",),
     "recordServiceVisit": ("ticketId",),
     "logInteraction": ("customerId", "leadId"),
+    "deleteWebhookEndpoint": ("webhookEndpointId",),
+    "requestSurvey": ("customerId",),
 }
 
 # Fields whose own input is an interaction about a lead alone (no customer).
@@ -98,7 +104,7 @@ SAME_CUSTOMER = {
 # Types of which a role reads every row, so no foreign row of them can exist (§3).
 _PRESENT = frozenset(TYPES)
 READS_ALL: dict[str, frozenset[str]] = {
-    "ADMIN": _PRESENT,
+    "ADMIN": _PRESENT | {"WebhookEndpoint"},  # §8: admins manage every endpoint
     "ANALYST": _PRESENT,
     "SERVICE_AGENT": _PRESENT - ABSENT_TYPES["SERVICE_AGENT"],
     "SALES_MANAGER": frozenset({"Partner", "User"}),  # policy
@@ -126,6 +132,10 @@ EFFECTS: dict[str, tuple[str, str]] = {
     "updateTicketStatus": ("Ticket", "version"),
     "recordServiceVisit": ("ServiceVisit", "insert"),
     "logInteraction": ("Interaction", "insert"),
+    "createWebhookEndpoint": ("WebhookEndpoint", "insert"),
+    "deleteWebhookEndpoint": ("WebhookEndpoint", "deleted"),
+    # §7: the token is made and announced by a job right after the request commits.
+    "requestSurvey": ("Job", "insert"),
 }
 
 # §2: who may be given a ticket (§7 escalation: technicians, service agents, admins).
@@ -201,7 +211,7 @@ class Inputs:
 
     def missing(self, type_name: str) -> str:
         """A valid ID of the right type that names no row: a real row's id + 10^6."""
-        return encode_id(type_name, max(self.ids[type_name], default=0) + MISSING_OFFSET)
+        return encode_id(type_name, max(self.ids.get(type_name, ()), default=0) + MISSING_OFFSET)
 
     def foreign(self, type_name: str) -> str | None:
         """A row that exists but lies outside the viewer's slice, if the world has one."""
@@ -401,6 +411,19 @@ class Inputs:
             "customerId": self.gid("Customer", customer),
             "contactId": self._child("Contact", customer),
         }
+
+    def _create_webhook_endpoint(self) -> dict[str, Any]:
+        return {"url": f"https://hooks.example.com/{self.unique}", "events": ["ticket.created"]}
+
+    def _delete_webhook_endpoint(self) -> dict[str, Any] | None:
+        endpoint = self.ids.get("WebhookEndpoint")
+        return (
+            {"webhookEndpointId": encode_id("WebhookEndpoint", endpoint[0])} if endpoint else None
+        )
+
+    def _request_survey(self) -> dict[str, Any] | None:
+        customer = self._first("Customer")
+        return None if customer is None else {"customerId": customer, "kind": "NPS"}
 
 
 _INTERACTION = {"channel": "PHONE", "direction": "OUTBOUND", "summary": "电话回访"}
