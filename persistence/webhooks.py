@@ -82,17 +82,18 @@ async def record(
     """Record the outcome of an attempt (or a cancellation, `attempted_at` None)."""
     await conn.execute(
         text(
-            "UPDATE webhook_delivery SET status = :status,"
+            "UPDATE webhook_delivery SET status = CAST(:status AS varchar),"
             " attempts = attempts + CASE WHEN CAST(:at AS timestamptz) IS NULL THEN 0 ELSE 1 END,"
             " last_attempt_at = COALESCE(CAST(:at AS timestamptz), last_attempt_at),"
             " response_status = COALESCE(CAST(:response AS integer), response_status),"
             " last_error = CAST(:error AS text), next_attempt_at = :next,"
-            " delivered_at = CASE WHEN :status = 'DELIVERED' THEN :at END,"
+            " delivered_at = CASE WHEN CAST(:status AS varchar) = 'DELIVERED'"
+            " THEN CAST(:at AS timestamptz) END,"
             " updated_at = now() WHERE id = :id"
         ),
         {
             "id": delivery_id,
-            "status": status,
+            "status": str(status),
             "at": attempted_at,
             "response": response_status,
             "error": error[:2000] if error else None,
