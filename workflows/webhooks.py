@@ -84,7 +84,7 @@ async def send(attempt: store.Attempt) -> tuple[int | None, str | None]:
     except TimeoutError:
         return None, f"no answer within {ATTEMPT_TIMEOUT_SECONDS:.0f} s"
     except httpx.HTTPError as exc:
-        return None, f"{type(exc).__name__}: {exc}" or type(exc).__name__
+        return None, f"{type(exc).__name__}: {exc or 'no detail'}"
     if 200 <= response.status_code < 300:
         return response.status_code, None
     return response.status_code, f"the receiver answered HTTP {response.status_code}"
