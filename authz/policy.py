@@ -62,6 +62,9 @@ DOMAIN_TYPES = (
     "User",
     "Task",
     "SurveyResponse",
+    # Webhooks (CONTRACT §8): endpoints and their delivery log, admins only by default.
+    "WebhookEndpoint",
+    "WebhookDelivery",
 )
 
 #: Each mutation and admin query -> the (type, act) cell of the policy that allows it. A role's
@@ -89,6 +92,10 @@ MUTATION_ACTIONS: dict[str, tuple[str, str]] = {
     "setBusinessDay": (POLICY_TYPE, "manage"),
     "completeTask": ("Task", "complete"),
     "createContract": ("Contract", "create"),
+    # Webhooks (CONTRACT §8) and surveys (§7).
+    "createWebhookEndpoint": ("WebhookEndpoint", "create"),
+    "deleteWebhookEndpoint": ("WebhookEndpoint", "delete"),
+    "requestSurvey": ("SurveyResponse", "request"),
 }
 #: Queries that exist only for roles allowed a cell (policy administration).
 QUERY_ACTIONS: dict[str, tuple[str, str]] = {

@@ -8,6 +8,7 @@ from typing import Any
 from domain.accounts import active_role
 from domain.enums import LeadStatus, OpportunityStage, RegistrationStatus, Role
 from domain.errors import Refused, bad_input
+from domain.events import global_id
 from domain.fields import clean, int_range, money, optional_text, percent, present, require, text
 from domain.ports import Store
 
@@ -128,6 +129,14 @@ async def update_opportunity(store: Store, values: dict[str, Any]) -> int:
     await store.update(current["id"], data, expected_version)
     if stage is not None and stage != current["stage"]:
         await _stage_changed(store, current["id"], current["customer_id"], current["stage"], stage)
+        await store.emit(
+            "opportunity.stage_changed",
+            {
+                "id": global_id("Opportunity", current["id"]),
+                "from": OpportunityStage(current["stage"]).value,
+                "to": stage.value,
+            },
+        )
     return int(current["id"])
 
 
@@ -149,6 +158,14 @@ async def register_deal(store: Store, values: dict[str, Any]) -> int:
     data.pop("margin_percent", None)
     opportunity_id = await store.insert("Opportunity", present(data))
     await _stage_changed(store, opportunity_id, data["customer_id"], None, data["stage"])
+    await store.emit(
+        "deal.registered",
+        {
+            "id": global_id("Opportunity", opportunity_id),
+            "customerId": global_id("Customer", data["customer_id"]),
+            "partnerId": global_id("Partner", partner_id),
+        },
+    )
     return opportunity_id
 
 

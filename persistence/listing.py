@@ -209,5 +209,19 @@ SPECS: dict[str, ListSpec] = {
             {"RESPONDED_AT": "responded_at", "ID": "id"},
             ("RESPONDED_AT", Direction.DESC),
         ),
+        ListSpec(
+            "WebhookEndpoint",
+            m.WebhookEndpoint.__table__,
+            _TIMES,
+            ("CREATED_AT", Direction.DESC),
+            search=("url", "description"),
+        ),
+        ListSpec(
+            "WebhookDelivery",
+            m.WebhookDelivery.__table__,
+            {"CREATED_AT": "created_at", "ID": "id"},
+            ("CREATED_AT", Direction.DESC),
+            extra_filters={"event_type": "event_type"},
+        ),
     )
 }

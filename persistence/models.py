@@ -31,7 +31,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from domain import enums
@@ -613,6 +613,66 @@ class RateLimitWindow(Base):
     )
     window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     spent: Mapped[int] = mapped_column(BigInteger)
+
+
+# --- Webhooks (CONTRACT §8) and survey tokens (§7) --------------------------------------------
+
+
+class WebhookEndpoint(Base):
+    """Where events are delivered. The secret is kept in clear: signing needs the key itself
+    (an HMAC key cannot be stored hashed); it is never read back through the API."""
+
+    __tablename__ = "webhook_endpoint"
+    id: Mapped[int] = pk()
+    url: Mapped[str] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    events: Mapped[list[str]] = mapped_column(ARRAY(String(60)))
+    secret: Mapped[str] = mapped_column(String(100))
+    active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = created()
+    updated_at: Mapped[datetime] = updated()
+    __table_args__ = (Index(None, "updated_at", "id"),)
+
+
+class WebhookDelivery(Base):
+    """One event for one endpoint: its attempts so far and what the receiver answered."""
+
+    __tablename__ = "webhook_delivery"
+    id: Mapped[int] = pk()
+    webhook_endpoint_id: Mapped[int] = fk("webhook_endpoint.id", nullable=False, ondelete="CASCADE")
+    event_id: Mapped[str] = mapped_column(
+        String(40), ForeignKey("outbox_event.id", ondelete="CASCADE"), index=True
+    )
+    event_type: Mapped[str] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(20), server_default="PENDING")
+    attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    response_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = created()
+    updated_at: Mapped[datetime] = updated()
+    __table_args__ = (
+        UniqueConstraint("webhook_endpoint_id", "event_id"),
+        CheckConstraint("status IN ('PENDING', 'DELIVERED', 'FAILED', 'CANCELLED')", name="status"),
+        Index(None, "created_at", "id"),
+    )
+
+
+class SurveyToken(Base):
+    """A single-use survey invitation: only the SHA-256 of the token is kept."""
+
+    __tablename__ = "survey_token"
+    id: Mapped[int] = pk()
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[enums.SurveyKind] = mapped_column(pg_enum(enums.SurveyKind, "survey_kind"))
+    customer_id: Mapped[int] = fk("customer.id", nullable=False, ondelete="CASCADE")
+    ticket_id: Mapped[int | None] = fk("ticket.id", ondelete="CASCADE")
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = created()
 
 
 TABLES_IN_DELETE_ORDER = [t.name for t in reversed(Base.metadata.sorted_tables)]

@@ -16,24 +16,11 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from domain.events import EVENT_TYPES
 from persistence.jobs import enqueue
 
-#: CONTRACT §8, the event types.
-EVENT_TYPES = frozenset(
-    {
-        "lead.created",
-        "lead.assigned",
-        "ticket.created",
-        "ticket.status_changed",
-        "ticket.escalated",
-        "survey.requested",
-        "opportunity.stage_changed",
-        "deal.registered",
-        "deal.decided",
-        "task.created",
-        "contract.renewal_due",
-    }
-)
+__all__ = ["EVENT_TYPES", "FANOUT", "emit", "new_event_id"]
+
 FANOUT = "event.fanout"
 
 

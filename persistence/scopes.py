@@ -211,6 +211,21 @@ BUILDERS["OpportunityStageChange"] = _through(
 )
 
 
+def _live_endpoints(viewer: Viewer, scope_name: str, scope_of: Callable[[str], str]) -> Predicate:
+    """A deleted webhook endpoint is gone for every reader; its row stays for its log."""
+    table = m.WebhookEndpoint.__table__
+    return and_(_common(table, viewer, scope_name), table.c.deleted_at.is_(None))
+
+
+BUILDERS["WebhookEndpoint"] = _live_endpoints
+BUILDERS["WebhookDelivery"] = _through(
+    m.WebhookEndpoint.__table__,
+    "WebhookEndpoint",
+    "webhook_endpoint_id",
+    m.WebhookDelivery.__table__,
+)
+
+
 def compile_scope(
     viewer: Viewer, type_name: str, scope_name: str, scope_of: Callable[[str], str]
 ) -> RowScope:

@@ -55,6 +55,15 @@ def make_worker(engine: AsyncEngine, clock: Clock) -> Worker:
     )
 
 
+def configure_webhooks(settings: Settings) -> None:
+    """Where this process may deliver webhooks (the SSRF guard of CONTRACT §8)."""
+    from workflows import destinations
+
+    destinations.configure(
+        destinations.Destinations.of(settings.env, settings.webhook_allowed_hosts)
+    )
+
+
 async def load_policy(state: AppState) -> None:
     async with state.engine.begin() as conn:
         await policy_store.ensure_default(conn)
@@ -69,6 +78,7 @@ def create_app(settings: Settings, database_url: str, clock: Clock | None = None
         pool_size=settings.db_pool_size,
         statement_timeout_ms=settings.statement_timeout_ms,
     )
+    configure_webhooks(settings)
     user_watcher: list[policy_store.PolicyWatcher] = []
     state = AppState(
         settings=settings,

@@ -93,10 +93,11 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> None:
 
     from domain.clock import SystemClock
     from persistence.db import make_engine
-    from prism.app import make_worker
+    from prism.app import configure_webhooks, make_worker
 
     url = _url(settings)
     _migrate(url)
+    configure_webhooks(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
 
     async def run() -> None:

@@ -71,6 +71,8 @@ class Settings:
     #: `on`: every `prism serve` process also runs due jobs (timers, deliveries; safe with
     #: several processes); `off`: only `prism worker` processes do.
     worker: str = "on"
+    #: Webhook hosts exempt from the prod SSRF guard (https only, public addresses only).
+    webhook_allowed_hosts: frozenset[str] = frozenset()
 
     @property
     def is_dev(self) -> bool:
@@ -113,4 +115,9 @@ class Settings:
             request_timeout_ms=_positive("REQUEST_TIMEOUT_MS", 10_000),
             compiled_reads=_choice("COMPILED_READS", ("on", "off", "strict")),
             worker=_choice("WORKER", ("on", "off")),
+            webhook_allowed_hosts=frozenset(
+                h.strip().lower()
+                for h in (_env("WEBHOOK_ALLOWED_HOSTS", "") or "").split(",")
+                if h.strip()
+            ),
         )

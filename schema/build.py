@@ -13,6 +13,7 @@ from schema.people import Partner, User
 from schema.query import Query
 from schema.sales import Lead, Opportunity, OpportunityStageChange
 from schema.service import Asset, Contract, ServiceVisit, SurveyResponse, Ticket, TicketEvent
+from schema.webhooks import WebhookDelivery, WebhookEndpoint
 
 
 class CachedNameConverter(NameConverter):
@@ -47,5 +48,7 @@ def build_full_schema() -> strawberry.Schema:
             SurveyResponse,
             Ticket,
             TicketEvent,
+            WebhookEndpoint,
+            WebhookDelivery,
         ],
     )

@@ -21,6 +21,7 @@ REFERENCES = {
     "ticket_id": "Ticket",
     "opportunity_id": "Opportunity",
     "task_id": "Task",
+    "webhook_endpoint_id": "WebhookEndpoint",
 }
 
 

@@ -39,6 +39,8 @@ from schema.people import Partner, User
 from schema.sales import Lead, Opportunity
 from schema.service import ServiceVisit, Ticket
 from schema.service_flow import ServiceFlowMutation
+from schema.surveys import SurveyMutation
+from schema.webhooks import WebhookMutation
 
 ERRORS = strawberry.field(description="Why the mutation changed nothing; empty on success.")
 
@@ -295,7 +297,7 @@ def _target(pk: int | None, global_id: str, type_name: str) -> int | None:
 
 
 @strawberry.type(description="Every change goes through here; each runs all or nothing.")
-class Mutation(ServiceFlowMutation, AdminMutation):
+class Mutation(ServiceFlowMutation, WebhookMutation, SurveyMutation, AdminMutation):
     @strawberry.mutation(description="Create a channel partner (admins).")
     async def create_partner(self, info: Info, input: CreatePartnerInput) -> CreatePartnerPayload:
         pk, errors = await run(info, input, accounts.create_partner)

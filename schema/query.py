@@ -52,6 +52,7 @@ from schema.service import (
     TicketOrder,
 )
 from schema.service_flow import ServiceFlowQuery
+from schema.webhooks import WebhookQuery
 
 IdArg = Annotated[strawberry.ID, strawberry.argument(description="The object's global ID.")]
 MAX_NODES = 100
@@ -69,7 +70,7 @@ async def _one(info: Info, type_name: str, global_id: str) -> Any:
 
 
 @strawberry.type(description="Everything you can read, each list cut to your slice.")
-class Query(ServiceFlowQuery, AdminQuery):
+class Query(ServiceFlowQuery, WebhookQuery, AdminQuery):
     @strawberry.field(description="Fetch any object by its global ID; null if not visible.")
     async def node(self, info: Info, id: IdArg) -> Node | None:
         return await _node(info, id)

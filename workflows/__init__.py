@@ -16,10 +16,10 @@ from collections.abc import Mapping, Sequence
 from types import ModuleType
 
 from persistence.jobs import Handler, Periodic
-from workflows import contracts, events, tickets
+from workflows import contracts, events, surveys, tickets, webhooks
 
 #: Every module that declares jobs; a new process adds itself here.
-MODULES: tuple[ModuleType, ...] = (events, tickets, contracts)
+MODULES: tuple[ModuleType, ...] = (events, tickets, contracts, webhooks, surveys)
 
 
 def handlers() -> Mapping[str, Handler]:

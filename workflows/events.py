@@ -1,6 +1,7 @@
 """Events (CONTRACT §8): the fan-out of each outbox event to the webhook endpoints.
 
-Until webhook endpoints exist, an event's fan-out job has nothing to deliver to and is done.
+An event's fan-out job makes one delivery per live endpoint subscribed to its type, each with a
+job of its own (`workflows.webhooks`), so one slow or failing receiver never holds up another.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from persistence import webhooks
 from persistence.outbox import FANOUT
 
 if TYPE_CHECKING:
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
 
 
 async def fan_out(conn: AsyncConnection, job: Job, clock: Clock) -> datetime | None:
+    await webhooks.fan_out(conn, str(job.payload["eventId"]), clock.now())
     return None
 
 

@@ -115,8 +115,15 @@ async def world(api: Api) -> dict[str, str]:
             .values(subject="Call back", due_at=f.NOW, customer_id=cid)
             .returning(task.c.id)
         )
+        hook = m.WebhookEndpoint.__table__
+        endpoint = await conn.scalar(
+            insert(hook)
+            .values(url="https://hooks.example.com/a", events=["ticket.created"], secret="whsec_x")
+            .returning(hook.c.id)
+        )
     return {
         "task": encode_id("Task", int(task_id or 0)),
+        "webhookEndpoint": encode_id("WebhookEndpoint", int(endpoint or 0)),
         "customer": encode_id("Customer", cid),
         "ticket": encode_id("Ticket", ticket),
         "lead": encode_id("Lead", lead),
@@ -447,7 +454,7 @@ def mutation_inputs(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
 async def test_a_nul_in_any_text_field_is_bad_input_and_writes_nothing(api: Api) -> None:
     ids = await world(api)
     inputs = mutation_inputs(ids)
-    assert len(inputs) == 20, inputs
+    assert len(inputs) == 23, inputs
     for name, spec in inputs.items():
         document = f"""mutation($input: {spec["type"].name}!) {{ {name}(input: $input) {{
           userErrors {{ field message code }} }} }}"""

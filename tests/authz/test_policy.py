@@ -61,6 +61,8 @@ CATALOGUE: dict[str, tuple[str, ...]] = {
     "User": ("externalId", "displayName", "role", "partner", "manager", "region", "active"),
     "Task": ("subject", "dueAt", "assignee", "status"),
     "SurveyResponse": ("customer", "ticket", "kind", "score"),
+    "WebhookEndpoint": ("url", "events", "description", "active", "deliveries"),
+    "WebhookDelivery": ("eventType", "status", "attempts", "webhookEndpoint"),
 }  # fmt: skip
 
 CUSTOMER_CHILDREN = (
@@ -72,6 +74,8 @@ SERVICE_SIDE = (
     "Interaction", "SurveyResponse", "Partner", "User", "Task",
 )  # fmt: skip
 SALES_TYPES = ("Opportunity", "OpportunityStageChange", "Lead")
+#: CONTRACT §8: admins manage webhook endpoints; every other role lacks them.
+WEBHOOK_TYPES = {"WebhookEndpoint", "WebhookDelivery"}
 
 EXPECTED_READ: dict[Role, dict[str, str]] = {
     Role.ADMIN: dict.fromkeys(DOMAIN_TYPES, "all"),
@@ -117,17 +121,17 @@ EXPECTED_READ: dict[Role, dict[str, str]] = {
         "SurveyResponse": "none",
     },
     Role.SERVICE_AGENT: dict.fromkeys(SERVICE_SIDE, "all"),
-    Role.ANALYST: dict.fromkeys(DOMAIN_TYPES, "all"),
+    Role.ANALYST: dict.fromkeys(set(DOMAIN_TYPES) - WEBHOOK_TYPES, "all"),
 }
 
 EXPECTED_HIDDEN_TYPES: dict[Role, set[str]] = {
     Role.ADMIN: set(),
-    Role.SALES_MANAGER: set(),
-    Role.SALES_REP: set(),
-    Role.PARTNER_USER: set(),
-    Role.TECHNICIAN: {"Opportunity", "OpportunityStageChange", "Lead", "Contract"},
-    Role.SERVICE_AGENT: set(SALES_TYPES),
-    Role.ANALYST: set(),
+    Role.SALES_MANAGER: WEBHOOK_TYPES,
+    Role.SALES_REP: WEBHOOK_TYPES,
+    Role.PARTNER_USER: WEBHOOK_TYPES,
+    Role.TECHNICIAN: {"Opportunity", "OpportunityStageChange", "Lead", "Contract"} | WEBHOOK_TYPES,
+    Role.SERVICE_AGENT: set(SALES_TYPES) | WEBHOOK_TYPES,
+    Role.ANALYST: WEBHOOK_TYPES,
 }
 
 EXPECTED_HIDDEN_FIELDS: dict[Role, set[str]] = {
@@ -222,6 +226,7 @@ EXPECTED_ACTIONS: dict[Role, dict[tuple[str, str], str]] = {
         ("ServiceVisit", "record"): "all",
         ("Interaction", "log"): "all",
         ("Task", "complete"): "own",
+        ("SurveyResponse", "request"): "all",  # §7: requestSurvey (service agents, admins)
     },
     Role.ANALYST: {},
 }

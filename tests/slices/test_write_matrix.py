@@ -84,6 +84,8 @@ TABLE_OF = {
     "Interaction": m.Interaction.__tablename__,
     "Task": m.Task.__tablename__,
     "Contract": m.Contract.__tablename__,
+    "WebhookEndpoint": m.WebhookEndpoint.__tablename__,
+    "Job": m.Job.__tablename__,
 }
 INTROSPECTION = """{ __schema { mutationType { fields { name args { name type { kind name
   ofType { kind name inputFields { name } } } } } } } }"""
@@ -224,6 +226,12 @@ async def policy_lines(api: Api) -> list[str]:
     return lines
 
 
+async def deleted(api: Api, type_name: str, global_id: str) -> bool:
+    query = f"SELECT deleted_at IS NOT NULL FROM {TABLE_OF[type_name]} WHERE id = :pk"
+    async with api.engine.connect() as conn:
+        return bool(await conn.scalar(text(query), {"pk": decode_id(global_id)[1]}))
+
+
 async def version(api: Api, type_name: str, global_id: str) -> int | None:
     query = f"SELECT version FROM {TABLE_OF[type_name]} WHERE id = :pk"
     async with api.engine.connect() as conn:
@@ -282,9 +290,11 @@ class Matrix:
         if values is None:
             return  # this world has no such row; the anchor world proves coverage
         self.exercised.add(case)
-        type_name = EFFECTS[case.mutation][0]
+        type_name, effect = EFFECTS[case.mutation]
         target = self.version_target(case.mutation, values)
-        version_before = await version(self.api, type_name, target) if target else None
+        version_before = (
+            await version(self.api, type_name, target) if target and effect == "version" else None
+        )
         before = self.before
         body, changed = await self.post(case, me, values)
         if body is None:
@@ -329,7 +339,7 @@ class Matrix:
     @staticmethod
     def version_target(mutation: str, values: dict[str, Any]) -> str | None:
         type_name, effect = EFFECTS[mutation]
-        if effect != "version":
+        if effect not in ("version", "deleted"):
             return None
         fields = [f for f, t in REFERENCE_TYPES.items() if t == type_name and f in values]
         return str(values[fields[0]]) if fields else None
@@ -395,6 +405,9 @@ class Matrix:
             new = added[TABLE_OF[type_name]]
             if new != 1:
                 self.fail(case, me, f"{new} new {type_name} rows, not 1")
+        elif effect == "deleted" and target is not None:
+            if not await deleted(self.api, type_name, target):
+                self.fail(case, me, f"the {type_name} is not deleted")
         elif target is not None:
             now = await version(self.api, type_name, target)
             if version_before is None or now != version_before + 1:

@@ -311,9 +311,23 @@ async def _row(conn: AsyncConnection, table: Table, **values: Any) -> int:
 
 async def _insert_world(db: AsyncConnection, w: World) -> Ids:
     ids: Ids = {t: [] for t in TYPES}
-    for part in (_people, _accounts, _sales, _service, _engagement):
+    for part in (_people, _accounts, _sales, _service, _engagement, _webhooks):
         await part(db, w, ids)
     return ids
+
+
+async def _webhooks(db: AsyncConnection, w: World, ids: Ids) -> None:
+    """One webhook endpoint (admins' only, CONTRACT §8), so its mutations have a target."""
+    endpoint = m.WebhookEndpoint.__table__
+    ids["WebhookEndpoint"] = [
+        await _row(
+            db,
+            endpoint,
+            url="https://hooks.example.com/world",
+            events=["ticket.created"],
+            secret="whsec_d29ybGQtc2VjcmV0LWtleS0xMjM0NTY=",
+        )
+    ]
 
 
 async def _people(db: AsyncConnection, w: World, ids: Ids) -> None:

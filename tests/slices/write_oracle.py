@@ -47,6 +47,9 @@ MUTATIONS: dict[str, frozenset[str]] = {
     "setBusinessDay": ADMIN,
     "completeTask": frozenset(ROLES) - {"ANALYST"},  # policy: the assignee, managers, admins
     "createContract": SALES,  # policy: sales sell contracts under customers they see
+    "createWebhookEndpoint": ADMIN,  # §8: "Admins manage endpoints"
+    "deleteWebhookEndpoint": ADMIN,  # §8
+    "requestSurvey": ADMIN | {"SERVICE_AGENT"},  # §7: "(service agents, admins)"
 }
 
 # §5: "`…Id` for a reference": every ID field of a mutation input and the type it must name.
@@ -63,6 +66,7 @@ REFERENCE_TYPES: dict[str, str] = {
     "technicianId": "User",
     "partnerId": "Partner",
     "taskId": "Task",
+    "webhookEndpointId": "WebhookEndpoint",
 }
 
 # Data fields whose names end in `Id` but refer to no row (§2 `taxId`, `externalId`; §9 the
@@ -90,6 +94,8 @@ TARGETS: dict[str, tuple[str, ...]] = {
     "logInteraction": ("customerId", "leadId"),
     "completeTask": ("taskId",),
     "createContract": ("customerId",),
+    "deleteWebhookEndpoint": ("webhookEndpointId",),
+    "requestSurvey": ("customerId",),
 }
 
 # Fields whose own input is an interaction about a lead alone (no customer).
@@ -106,7 +112,7 @@ SAME_CUSTOMER = {
 # Types of which a role reads every row, so no foreign row of them can exist (§3).
 _PRESENT = frozenset(TYPES)
 READS_ALL: dict[str, frozenset[str]] = {
-    "ADMIN": _PRESENT,
+    "ADMIN": _PRESENT | {"WebhookEndpoint"},  # §8: admins manage every endpoint
     "ANALYST": _PRESENT,
     "SERVICE_AGENT": _PRESENT - ABSENT_TYPES["SERVICE_AGENT"],
     "SALES_MANAGER": frozenset({"Partner", "User"}),  # policy
@@ -138,6 +144,10 @@ EFFECTS: dict[str, tuple[str, str]] = {
     "setBusinessDay": ("BusinessDay", "config"),
     "completeTask": ("Task", "version"),
     "createContract": ("Contract", "insert"),
+    "createWebhookEndpoint": ("WebhookEndpoint", "insert"),
+    "deleteWebhookEndpoint": ("WebhookEndpoint", "deleted"),
+    # §7: the token is made and announced by a job right after the request commits.
+    "requestSurvey": ("Job", "insert"),
 }
 
 # §2: who may be given a ticket (§7 escalation: technicians, service agents, admins).
@@ -213,7 +223,7 @@ class Inputs:
 
     def missing(self, type_name: str) -> str:
         """A valid ID of the right type that names no row: a real row's id + 10^6."""
-        return encode_id(type_name, max(self.ids[type_name], default=0) + MISSING_OFFSET)
+        return encode_id(type_name, max(self.ids.get(type_name, ()), default=0) + MISSING_OFFSET)
 
     def foreign(self, type_name: str) -> str | None:
         """A row that exists but lies outside the viewer's slice, if the world has one."""
@@ -437,6 +447,20 @@ class Inputs:
             "endsOn": "2027-12-31",
             "value": "120000.00",
         }
+
+
+    def _create_webhook_endpoint(self) -> dict[str, Any]:
+        return {"url": f"https://hooks.example.com/{self.unique}", "events": ["ticket.created"]}
+
+    def _delete_webhook_endpoint(self) -> dict[str, Any] | None:
+        endpoint = self.ids.get("WebhookEndpoint")
+        return (
+            {"webhookEndpointId": encode_id("WebhookEndpoint", endpoint[0])} if endpoint else None
+        )
+
+    def _request_survey(self) -> dict[str, Any] | None:
+        customer = self._first("Customer")
+        return None if customer is None else {"customerId": customer, "kind": "NPS"}
 
 
 def _or_none(field: str, value: str | None) -> dict[str, Any] | None:

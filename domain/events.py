@@ -1,0 +1,28 @@
+"""Event types (CONTRACT §8) and the global IDs their thin payloads carry."""
+
+from __future__ import annotations
+
+import base64
+
+#: CONTRACT §8, the event types a webhook endpoint can subscribe to.
+EVENT_TYPES = frozenset(
+    {
+        "lead.created",
+        "lead.assigned",
+        "ticket.created",
+        "ticket.status_changed",
+        "ticket.escalated",
+        "survey.requested",
+        "opportunity.stage_changed",
+        "deal.registered",
+        "deal.decided",
+        "task.created",
+        "contract.renewal_due",
+    }
+)
+
+
+def global_id(type_name: str, pk: int) -> str:
+    """The record's global ID as clients know it (the same as `schema.ids.encode_id`), so an
+    event's `data.id` can be passed straight to `node(id:)`."""
+    return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
