@@ -248,7 +248,7 @@ class Floor:
                 dsn = os.environ.get(
                     "PRISM_BENCH_FLOOR_DB", "postgresql://postgres@127.0.0.1:5432/prism_bench"
                 )
-                # Same pool bounds as Prism's engine (pool_size 10 + overflow 10).
+                # Same pool bound as Prism's engine (20 connections, kept once opened).
                 # No reset query when a connection goes back: these are single read-only
                 # statements that leave no session state behind. Custom plans: a generic plan
                 # for W2 probes the opportunities by partner instead of by customer (2× slower).

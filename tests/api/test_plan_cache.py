@@ -14,9 +14,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from sqlalchemy.exc import DBAPIError
 
 from persistence.sql_literals import literal
 from prism import graphql_http
+from prism.errors import is_unavailable
 from schema.ids import encode_id
 from tests import factories as f
 from tests.conftest import Api
@@ -134,3 +136,13 @@ def test_literal_safe_values_are_written_in(value: Any, text: str) -> None:
 )
 def test_anything_else_stays_a_parameter(value: Any) -> None:
     assert literal(value) is None
+
+
+def test_a_server_out_of_connection_slots_is_an_outage() -> None:
+    """Met in the bench while other suites shared the server: a 503 to retry, never a 500."""
+
+    class TooManyClients(Exception):
+        sqlstate = "53300"
+
+    refused = DBAPIError("connect", None, TooManyClients("sorry, too many clients already"))
+    assert is_unavailable(refused)
