@@ -5,7 +5,7 @@ bytes through. It is what Python can reach at best for these answers.
 
     PRISM_BENCH_FLOOR_DB=postgresql://... uvicorn bench.floor_app:app --workers 1
 
-`POST /w1|/w2|/w3` with a JSON object of the workload's parameters (the viewer's ids included,
+`POST /w1|/w2|/w3|/w4` with a JSON object of the workload's parameters (the viewer's ids included,
 since the SQL applies the viewer's slice exactly as Prism's policy does); `GET /readyz`.
 """
 
@@ -188,11 +188,46 @@ SELECT json_build_object('data', json_build_object('tickets', json_build_object(
       FROM (SELECT * FROM t ORDER BY created_at DESC, id DESC LIMIT 100) t), '[]'))))::text
 """
 
+# W4: the team's 50 biggest deals as a SALES_MANAGER ($1 viewer user id). Slice: opportunities
+# owned by the team (the viewer and their direct reports); a deal's customer only when the team
+# owns it (else null); every user.
+W4 = f"""
+WITH team AS (SELECT id FROM app_user WHERE id = $1 OR manager_id = $1),
+page AS (
+  SELECT * FROM opportunity WHERE owner_id IN (SELECT id FROM team)
+   ORDER BY amount DESC, id DESC LIMIT 51
+), shown AS (SELECT * FROM page ORDER BY amount DESC, id DESC LIMIT 50)
+SELECT json_build_object('data', json_build_object('opportunities', json_build_object(
+  'totalCount', (SELECT count(*) FROM opportunity WHERE owner_id IN (SELECT id FROM team)),
+  'pageInfo', json_build_object(
+    'hasNextPage', (SELECT count(*) > 50 FROM page),
+    'endCursor', (SELECT translate(rtrim(encode(convert_to(
+                          json_build_array(s.amount::text, s.id)::text, 'UTF8'), 'base64'), '='),
+                          E'+/\\n', '-_')
+                    FROM shown s ORDER BY s.amount, s.id LIMIT 1)),
+  'nodes', COALESCE((
+    SELECT json_agg(json_build_object(
+             'id', {_gid("Opportunity", "o.id")},
+             'name', o.name, 'amount', o.amount::text, 'currency', o.currency, 'stage', o.stage,
+             'probability', o.probability, 'expectedCloseDate', o.expected_close_date,
+             'customer', CASE WHEN c.id IS NOT NULL THEN
+                           json_build_object('name', c.name, 'region', c.region, 'tier', c.tier)
+                         END,
+             'owner', CASE WHEN u.id IS NOT NULL
+                           THEN json_build_object('displayName', u.display_name) END)
+           ORDER BY o.amount DESC, o.id DESC)
+      FROM shown o
+      LEFT JOIN customer c ON c.id = o.customer_id AND c.owner_id IN (SELECT id FROM team)
+      LEFT JOIN app_user u ON u.id = o.owner_id),
+    '[]'))))::text
+"""
+
 # path -> (SQL, how to turn the request's JSON into the query's arguments)
 ROUTES: dict[str, tuple[str, Callable[[dict[str, Any]], tuple[Any, ...]]]] = {
     "/w1": (W1, lambda a: (int(a["customer"]), int(a["viewer"]))),
     "/w2": (W2, lambda a: (int(a["partner"]), int(a["viewer"]))),
     "/w3": (W3, lambda a: (int(a["viewer"]), datetime.fromisoformat(a["since"]))),
+    "/w4": (W4, lambda a: (int(a["viewer"]),)),
 }
 
 
@@ -213,7 +248,7 @@ class Floor:
                 dsn = os.environ.get(
                     "PRISM_BENCH_FLOOR_DB", "postgresql://postgres@127.0.0.1:5432/prism_bench"
                 )
-                # Same pool bounds as Prism's engine (pool_size 10 + overflow 10).
+                # Same pool bound as Prism's engine (20 connections, kept once opened).
                 # No reset query when a connection goes back: these are single read-only
                 # statements that leave no session state behind. Custom plans: a generic plan
                 # for W2 probes the opportunities by partner instead of by customer (2× slower).

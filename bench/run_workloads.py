@@ -1,9 +1,10 @@
-"""W1–W3 on the bench world: Prism side by side with the floor and PostGraphile, in one run.
+"""W1–W4 on the bench world: Prism side by side with the floor and PostGraphile, in one run.
 
     .venv/bin/python bench/run_workloads.py [--seconds 12] [--rounds 1] [--no-readme]
 
 - W1 the 360° view as a sales rep, W2 a 100-row customer page as a partner user, W3 a
-  technician's day (see bench/workloads.py for the queries and how the viewers are picked).
+  technician's day, W4 a sales manager's team pipeline (see bench/workloads.py and
+  bench/workload_w4.py for the queries and how the viewers are picked).
 - Servers: Prism (`uvicorn prism.asgi:app`), the floor (bench/floor_app.py: one hand-written SQL
   query per workload through asyncpg behind a bare ASGI endpoint) — both uvicorn with the same
   worker count — and PostGraphile 5 (Node 22 from npm, installed under bench/ on demand, no

@@ -270,21 +270,27 @@ class Picks:
     w1: asyncpg.Record
     w2: asyncpg.Record
     w3: asyncpg.Record
+    w4: asyncpg.Record | None = None  # bench/workload_w4.py
 
 
 async def pick(dsn: str) -> Picks:
+    from bench import workload_w4  # it builds on this module's types
+
     conn = await asyncpg.connect(dsn, server_settings={"timezone": "UTC"})
     try:
         return Picks(
             w1=await conn.fetchrow(_PICK_W1, OPEN_STAGES),
             w2=await conn.fetchrow(_PICK_W2),
             w3=await conn.fetchrow(_PICK_W3, OPEN_TICKETS),
+            w4=await conn.fetchrow(workload_w4.PICK_W4),
         )
     finally:
         await conn.close()
 
 
 def build(p: Picks) -> list[Workload]:
+    from bench import workload_w4
+
     rep, customer = p.w1["owner_id"], p.w1["id"]
     partner_user, partner = p.w2["id"], p.w2["partner_id"]
     tech = p.w3["id"]
@@ -351,6 +357,7 @@ def build(p: Picks) -> list[Workload]:
             ),
             from_postgraphile=_w3_from_postgraphile,
         ),
+        *([workload_w4.w4(p.w4)] if p.w4 is not None else []),
     ]
 
 

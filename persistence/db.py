@@ -14,10 +14,13 @@ def async_url(url: str) -> str:
 
 
 def make_engine(url: str, *, pool_size: int = 10, statement_timeout_ms: int = 5000) -> AsyncEngine:
+    """`pool_size` connections, and as many again under load. All of them stay open once opened:
+    an overflow connection (SQLAlchemy's `max_overflow`) is closed when returned and opened
+    again at the next burst, a new backend plus an SSL probe per request at 16 clients."""
     return create_async_engine(
         async_url(url),
-        pool_size=pool_size,
-        max_overflow=pool_size,
+        pool_size=2 * pool_size,
+        max_overflow=0,
         # No ping before every checkout (a round trip per statement): a connection the server
         # dropped fails once with UNAVAILABLE, and the pool then replaces all older ones.
         pool_pre_ping=False,

@@ -35,11 +35,9 @@ class TooWide(Exception):
 
 def iso(expr: str) -> str:
     """`datetime.isoformat()` of a UTC instant: microseconds only when there are some."""
-    utc = f"({expr} AT TIME ZONE 'UTC')"
-    return (
-        f"(to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN to_char({utc}, 'US') = "
-        f"'000000' THEN '' ELSE to_char({utc}, '.US') END || '+00:00')"
-    )
+    # One to_char: '.000000' can only be the fraction (the text's one dot), dropped as Python does.
+    text = f"to_char(({expr} AT TIME ZONE 'UTC'), 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"
+    return f"(replace({text}, '.000000', '') || '+00:00')"
 
 
 def b64url(expr: str) -> str:
@@ -250,8 +248,12 @@ class ReadCompiler:
                 out.append((part.key, f"coalesce({grouped}.p{i}, '[]'::json)"))
             else:  # pageInfo
                 if any(p.name in ("startCursor", "endCursor") for p in part.value):
-                    aggregates.append(f"array_agg({row_cursor} {order}) {kept} AS cursors")
-                info = [(p.key, self._page_info(p, args, grouped)) for p in part.value]
+                    # The keys of the page's rows; only the first and last become cursors.
+                    aggregates += [
+                        f"array_agg({alias}.{k} {order}) {kept} AS _c{j}"
+                        for j, k in enumerate(keys)
+                    ]
+                info = [(p.key, self._page_info(p, args, grouped, kinds)) for p in part.value]
                 out.append((part.key, self._object(info)))
         body = self._object(out)
         if len(aggregates) == 1 and not any(p.name == "pageInfo" for p in parts):
@@ -272,7 +274,7 @@ class ReadCompiler:
                 out.append((part.key, self._literal(part.value)))
         return self._object(out)
 
-    def _page_info(self, part: rp.Part, args: PageArgs, grouped: str) -> str:
+    def _page_info(self, part: rp.Part, args: PageArgs, grouped: str, kinds: Sequence[type]) -> str:
         more = f"({grouped}.n > {args.size})"
         had_cursor = "true" if args.cursor is not None else "false"
         match part.name:
@@ -281,9 +283,10 @@ class ReadCompiler:
             case "hasPreviousPage":
                 return more if args.backward else had_cursor
             case "startCursor":
-                return f"{grouped}.cursors[1]"
+                return cursor([f"{grouped}._c{j}[1]" for j in range(len(kinds))], kinds)
             case "endCursor":
-                return f"{grouped}.cursors[array_length({grouped}.cursors, 1)]"
+                last = f"array_length({grouped}._c0, 1)"
+                return cursor([f"{grouped}._c{j}[{last}]" for j in range(len(kinds))], kinds)
         return self._literal(part.value)
 
     def _after(

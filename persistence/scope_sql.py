@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import asyncpg
 
 from authz.viewer import Viewer
 from persistence.access import Access, CompiledPolicy
+from persistence.sql_literals import literal
 
 _DIALECT = asyncpg.dialect()
 _PLACEHOLDER = re.compile(r"\$(\d+)")
@@ -25,12 +26,18 @@ _CACHE_LIMIT = 4096
 
 
 class Params:
-    """The positional parameters of one statement; `add` returns the placeholder to write."""
+    """The positional parameters of one statement; `add` returns the text to write: the value
+    itself when it is literal-safe (`persistence.sql_literals`), else its placeholder."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, inline: bool = True) -> None:
         self.values: list[Any] = []
+        self.inline = inline
 
     def add(self, value: Any) -> str:
+        if self.inline:
+            text = literal(value)
+            if text is not None:
+                return text
         self.values.append(value)
         return f"${len(self.values)}"
 

@@ -18,8 +18,9 @@ _SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
 _UNAVAILABLE = (OperationalError, InterfaceError, ConnectionError, OSError, TimeoutError)
 # SQLSTATEs of a server that is gone or not there yet: class 08 (connection exception), 57P01
 # (terminated by an administrator), 57P02 (crash shutdown), 57P03 ("the database system is
-# shutting down" / "starting up"); asyncpg reports them as plain `PostgresError`s.
-_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+# shutting down" / "starting up"), 53300 ("too many clients already": every connection slot of
+# the server taken, met when the pool opens one); asyncpg reports them as plain `PostgresError`s.
+_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
 
 
 def error(message: str, code: str, **extra: Any) -> dict[str, Any]:

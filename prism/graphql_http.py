@@ -32,7 +32,7 @@ from persistence.errors import BadInput
 from persistence.loaders import Loaders
 from persistence.read_sql import ReadCompiler, TooWide
 from persistence.session import Database
-from prism import public, telemetry
+from prism import plans, public, telemetry
 from prism.auth import Unauthenticated, authenticate
 from prism.errors import error, field_error, is_unavailable, request_error
 from prism.graphql_request import GraphQLParams, RequestProblem, read_params
@@ -109,6 +109,7 @@ class _Call:
     slice_: RoleSlice
     request_id: str
     cost: dict[str, int | None]
+    prepared: plans.Prepared
 
 
 class GraphQLEndpoint:
@@ -174,7 +175,14 @@ class GraphQLEndpoint:
         )
         record.viewer, record.role = str(viewer.user_id), viewer.role.value
         slice_ = self.state.schemas.slice(viewer.role)
-        document, operation, measure = prepare(params, slice_, self.settings)
+        key = plans.key_of(viewer, params)
+        prepared = slice_.plans.get(key)
+        if prepared is None:
+            prepared = plans.Prepared(*prepare(params, slice_, self.settings))
+            slice_.plans.put(key, prepared)
+        else:
+            check(prepared.measure, self.settings)
+        document, operation, measure = prepared.document, prepared.operation, prepared.measure
         record.operation = operation.name.value if operation.name else None
         record.type, record.cost = operation.operation.value, measure.cost
         if request.method == "GET" and operation.operation != OperationType.QUERY:
@@ -185,7 +193,7 @@ class GraphQLEndpoint:
         if not spend.allowed:
             raise _rate_limited(spend)
         cost = {"requested": measure.cost, "limit": spend.limit, "remaining": spend.remaining}
-        call = _Call(params, document, operation, viewer, slice_, request_id, cost)
+        call = _Call(params, document, operation, viewer, slice_, request_id, cost, prepared)
         if operation.operation == OperationType.MUTATION:
             record.path = "resolvers"
             return await self._mutate(request, call)
@@ -312,19 +320,18 @@ class CompiledResponse:
 
 async def compiled_read(call: _Call, engine: Any, *, strict: bool) -> CompiledResponse | None:
     """Serve a query with one SQL statement, or None when the compiler does not cover it
-    (or a client error in it needs the executor's precise answer): the resolvers serve it."""
-    access = Access(call.viewer, call.slice_.policy)
-    try:
-        roots = ReadPlanner(call.slice_.schema, call.document, call.params.variables, access).plan(
-            call.operation
-        )
-        compiler = ReadCompiler(call.slice_.policy, call.viewer, access.can_read)
-        sql = compiler.statement(roots)
-    except (Unsupported, TooWide, BadInput, GraphQLError):
+    (or a client error in it needs the executor's precise answer): the resolvers serve it.
+
+    The statement is compiled once per prepared operation (`prism.plans`) and kept."""
+    statement = call.prepared.statement
+    if statement is None:
+        statement = call.prepared.statement = _compile(call)
+    if statement is plans.NOT_COMPILED:
         return None
-    async with engine.execution_options(isolation_level="AUTOCOMMIT").connect() as conn:
+    sql, args = statement
+    async with _autocommit(engine).connect() as conn:
         try:
-            data = (await conn.exec_driver_sql(sql, tuple(compiler.params.values))).scalar_one()
+            data = (await conn.exec_driver_sql(sql, args)).scalar_one()
         except ProgrammingError:
             # A statement PostgreSQL refuses is the compiler's bug, never the client's: log it
             # for us and let the resolvers answer the client.
@@ -333,6 +340,32 @@ async def compiled_read(call: _Call, engine: Any, *, strict: bool) -> CompiledRe
                 raise
             return None
     return CompiledResponse(data, {"cost": call.cost})
+
+
+_AUTOCOMMIT: dict[int, tuple[Any, Any]] = {}
+
+
+def _autocommit(engine: Any) -> Any:
+    """The engine's AUTOCOMMIT variant, made once: building it costs more than the read."""
+    found = _AUTOCOMMIT.get(id(engine))
+    if found is None or found[0] is not engine:
+        found = _AUTOCOMMIT[id(engine)] = (
+            engine,
+            engine.execution_options(isolation_level="AUTOCOMMIT"),
+        )
+    return found[1]
+
+
+def _compile(call: _Call) -> tuple[str, tuple[Any, ...]]:
+    access = Access(call.viewer, call.slice_.policy)
+    try:
+        roots = ReadPlanner(call.slice_.schema, call.document, call.params.variables, access).plan(
+            call.operation
+        )
+        compiler = ReadCompiler(call.slice_.policy, call.viewer, access.can_read)
+        return compiler.statement(roots), tuple(compiler.params.values)
+    except (Unsupported, TooWide, BadInput, GraphQLError):
+        return plans.NOT_COMPILED
 
 
 class _InvalidDocument(Exception):

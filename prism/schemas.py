@@ -13,6 +13,7 @@ from graphql import DocumentNode, GraphQLError, GraphQLSchema, print_schema, val
 
 from authz.policy import RolePolicy, compile_policies
 from domain.enums import Role
+from prism.plans import PlanCache
 from schema.build import build_full_schema
 from schema.catalogue import field_catalogue
 from schema.roles import role_schema
@@ -31,6 +32,8 @@ class RoleSlice:
     # clients send the same few operations over and over.
     validated: dict[str, list[GraphQLError]] = field(default_factory=dict, compare=False)
     measured: dict[tuple[DocumentNode, str], Any] = field(default_factory=dict, compare=False)
+    # Operations already admitted in this schema, down to their compiled SQL (`prism.plans`).
+    plans: PlanCache = field(default_factory=PlanCache, compare=False)
 
     def measures(
         self, document: DocumentNode, variables: Mapping[str, Any] | None, measure: Callable[[], T]
