@@ -142,8 +142,9 @@ def lead_history(
 
 def leads(w: World) -> Iterator[Row]:
     n = w.plan.leads
-    sources = w.rng.choices(LEAD_SOURCES, LEAD_SOURCE_WEIGHTS, k=n)
+    sources: list[LeadSource] = w.rng.choices(LEAD_SOURCES, LEAD_SOURCE_WEIGHTS, k=n)
     sources[: len(LEAD_SOURCES)] = LEAD_SOURCES
+    sources[len(LEAD_SOURCES)] = LeadSource.SERVICE  # one raised on a service visit
     for i in range(n):
         lid, source, forced = i + 1, sources[i], i < FORCED_LEADS
         if forced:

@@ -74,7 +74,7 @@ def _only_error_on(body: dict[str, Any], mutation: str, field: str) -> bool:
 # the request commits. The connection went back to the pool mid-transaction, holding its locks.
 CANCELLED_SIBLING = """
 mutation($ticketId: ID!) {
-  updateTicketStatus(input: {ticketId: $ticketId, status: CLOSED}) {
+  updateTicketStatus(input: {ticketId: $ticketId, status: ACCEPTED}) {
     ticket { customer { tickets(first: 1, last: 1) { totalCount } timeline { totalCount } } }
   }
 }"""
@@ -111,12 +111,12 @@ async def test_a_payload_error_does_not_break_the_mutation_transaction(
         assert "INTERNAL_SERVER_ERROR" not in response.text
         assert "UNAVAILABLE" not in response.text
     async with db.connect() as conn:
-        closed = await conn.scalar(text("SELECT count(*) FROM ticket WHERE status = 'CLOSED'"))
+        moved = await conn.scalar(text("SELECT count(*) FROM ticket WHERE status = 'ACCEPTED'"))
         idle = await conn.scalar(
             text(
                 "SELECT count(*) FROM pg_stat_activity"
                 " WHERE datname = current_database() AND state = 'idle in transaction'"
             )
         )
-    assert closed == len(tickets)
+    assert moved == len(tickets)
     assert idle == 0, "a request left its transaction open"
