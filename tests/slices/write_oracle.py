@@ -448,7 +448,6 @@ class Inputs:
             "value": "120000.00",
         }
 
-
     def _create_webhook_endpoint(self) -> dict[str, Any]:
         return {"url": f"https://hooks.example.com/{self.unique}", "events": ["ticket.created"]}
 
