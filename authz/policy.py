@@ -42,6 +42,8 @@ SCOPES = frozenset(
         "customer_external",
         "customer_or_lead",
         "none",
+        # Issue 11: a sales manager's leads are the team's and the unassigned pool.
+        "team_or_unassigned",
     }
 )
 
@@ -62,6 +64,9 @@ DOMAIN_TYPES = (
     "User",
     "Task",
     "SurveyResponse",
+    # Issue 11: lead routing rules and web forms (admins manage; managers read rules).
+    "AssignmentRule",
+    "WebForm",
 )
 
 #: Each mutation and admin query -> the (type, act) cell of the policy that allows it. A role's
@@ -84,6 +89,15 @@ MUTATION_ACTIONS: dict[str, tuple[str, str]] = {
     "recordServiceVisit": ("ServiceVisit", "record"),
     "logInteraction": ("Interaction", "log"),
     "updatePolicy": (POLICY_TYPE, "manage"),
+    # Issue 11: leads that never wait.
+    "createAssignmentRule": ("AssignmentRule", "create"),
+    "updateAssignmentRule": ("AssignmentRule", "update"),
+    "distributeLead": ("Lead", "distribute"),
+    "acceptLead": ("Lead", "respond"),
+    "rejectLead": ("Lead", "respond"),
+    "approveDeal": ("Opportunity", "decide"),
+    "rejectDeal": ("Opportunity", "decide"),
+    "createWebForm": ("WebForm", "create"),
 }
 #: Queries that exist only for roles allowed a cell (policy administration).
 QUERY_ACTIONS: dict[str, tuple[str, str]] = {
@@ -101,6 +115,10 @@ CONSEQUENCES: dict[tuple[str, str], frozenset[str]] = {
     ("Ticket", "assign"): frozenset({"TicketEvent"}),
     ("Ticket", "updateStatus"): frozenset({"TicketEvent"}),
     ("Lead", "convert"): frozenset({"Customer", "Contact"}),
+    # Issue 11: routing a new lead advances its rule and gives the assignee a FIRST_CONTACT
+    # task; the assignee's first logged touchpoint marks the lead contacted.
+    ("Lead", "create"): frozenset({"Task", "AssignmentRule"}),
+    ("Interaction", "log"): frozenset({"Lead"}),
 }
 
 ACTS = frozenset({READ} | {act for _, act in MUTATION_ACTIONS.values()})

@@ -209,5 +209,19 @@ SPECS: dict[str, ListSpec] = {
             {"RESPONDED_AT": "responded_at", "ID": "id"},
             ("RESPONDED_AT", Direction.DESC),
         ),
+        ListSpec(
+            "AssignmentRule",
+            m.AssignmentRule.__table__,
+            {**_TIMES, "PRIORITY": "priority", "NAME": "name"},
+            ("PRIORITY", Direction.ASC),
+            search=("name",),
+        ),
+        ListSpec(
+            "WebForm",
+            m.WebForm.__table__,
+            {**_TIMES, "NAME": "name"},
+            ("NAME", Direction.ASC),
+            search=("name",),
+        ),
     )
 }

@@ -69,9 +69,15 @@ def user_errors(problems: list[Problem]) -> list[UserError]:
     return [UserError(field=p.field, message=p.message, code=ErrorCode(p.code)) for p in problems]
 
 
-async def run(info: Any, input_: Any, use_case: UseCase[T]) -> tuple[T | None, list[UserError]]:
+async def run(
+    info: Any,
+    input_: Any,
+    use_case: UseCase[T] | Callable[[Any, dict[str, Any]], Awaitable[T]],
+    store_type: type[SqlStore] = SqlStore,
+) -> tuple[T | None, list[UserError]]:
     """Run `use_case` for the mutation being resolved, in a savepoint of the request's
-    transaction, with a store opened for the mutation's act."""
+    transaction, with a store opened for the mutation's act (`store_type`: a `SqlStore` with
+    the queries of a process, such as lead routing)."""
     ctx = context_of(info)
     act = MUTATION_ACTIONS[info.field_name]
     try:
@@ -81,7 +87,7 @@ async def run(info: Any, input_: Any, use_case: UseCase[T]) -> tuple[T | None, l
     async with ctx.db.connection() as conn:
         savepoint = await conn.begin_nested()
         try:
-            store = SqlStore(conn, ctx.access, act, ctx.clock)
+            store = store_type(conn, ctx.access, act, ctx.clock)
             await store.resolve(references)
             result = await use_case(store, values)
         except Refused as refused:

@@ -16,10 +16,10 @@ from collections.abc import Mapping, Sequence
 from types import ModuleType
 
 from persistence.jobs import Handler, Periodic
-from workflows import events
+from workflows import events, leads
 
 #: Every module that declares jobs; a new process adds itself here.
-MODULES: tuple[ModuleType, ...] = (events,)
+MODULES: tuple[ModuleType, ...] = (events, leads)
 
 
 def handlers() -> Mapping[str, Handler]:
