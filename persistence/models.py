@@ -220,6 +220,9 @@ class Lead(Base):
         pg_enum(enums.LeadOfferStatus, "lead_offer_status")
     )
     offer_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The channel user who wrote in, so their next message finds this lead (CONTRACT §9).
+    wecom_user_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    dingtalk_user_id: Mapped[str | None] = mapped_column(String(64), index=True)
     version: Mapped[int] = version()
     created_at: Mapped[datetime] = created()
     updated_at: Mapped[datetime] = updated()

@@ -2,10 +2,11 @@
 
 `assignment_rule` holds the lead routing rules as data (match, strategy, assignees, the first
 contact time and its calendar) with a `cursor` the round robin advances under a row lock.
-`lead` gains the rule that routed it and the partner offer in force (`offer_status`,
-`offer_expires_at`). `contact` gains the WeChat Work and DingTalk user ids a message is matched
-by, `interaction` the channel's own message id (unique per channel: a message delivered twice is
-recorded once), and `web_form` the forms whose `form_key` is their public address.
+`lead` gains the rule that routed it, the channel user who wrote in, and the partner
+offer in force (`offer_status`, `offer_expires_at`). `contact` gains the WeChat Work and
+DingTalk user ids a message is matched by, `interaction` the channel's own message id (unique
+per channel: a message delivered twice is recorded once), and `web_form` the forms whose
+`form_key` is their public address.
 
 The stored policy is data: the shipped default lines of this feature are added to it, and the
 sales managers' lead read scope moves from `team` to `team_or_unassigned` (CONTRACT §7: a lead no
@@ -134,9 +135,10 @@ def upgrade() -> None:
         sa.Column("offer_status", _enum("lead_offer_status", OFFER_STATUSES), nullable=True),
     )
     op.add_column("lead", sa.Column("offer_expires_at", sa.DateTime(timezone=True)))
-    for column in ("wecom_user_id", "dingtalk_user_id"):
-        op.add_column("contact", sa.Column(column, sa.String(64), nullable=True))
-        op.create_index(op.f(f"ix_contact_{column}"), "contact", [column])
+    for table in ("contact", "lead"):
+        for column in ("wecom_user_id", "dingtalk_user_id"):
+            op.add_column(table, sa.Column(column, sa.String(64), nullable=True))
+            op.create_index(op.f(f"ix_{table}_{column}"), table, [column])
     op.add_column("interaction", sa.Column("external_message_id", sa.String(128), nullable=True))
     op.create_unique_constraint(
         op.f("uq_interaction_channel_external_message_id"),
@@ -150,9 +152,10 @@ def downgrade() -> None:
     _policy(add=False)
     op.drop_constraint(op.f("uq_interaction_channel_external_message_id"), "interaction")
     op.drop_column("interaction", "external_message_id")
-    for column in ("wecom_user_id", "dingtalk_user_id"):
-        op.drop_index(op.f(f"ix_contact_{column}"), "contact")
-        op.drop_column("contact", column)
+    for table in ("contact", "lead"):
+        for column in ("wecom_user_id", "dingtalk_user_id"):
+            op.drop_index(op.f(f"ix_{table}_{column}"), table)
+            op.drop_column(table, column)
     op.drop_column("lead", "offer_expires_at")
     op.drop_column("lead", "offer_status")
     op.drop_index(op.f("ix_lead_assignment_rule_id"), "lead")
