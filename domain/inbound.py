@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
 
-from domain.enums import Channel, Direction, LeadSource, LeadStatus
+from domain.enums import Channel, Direction, LeadSource, LeadStatus, Region
 from domain.errors import Refused, bad_input
 from domain.fields import clean, optional_text, present
 from domain.lead_routing import RoutingDesk
@@ -20,6 +20,7 @@ FORM_RULES = {
     "company": optional_text(200),
     "name": optional_text(200),
     "message": optional_text(5000),
+    "industry": optional_text(100),
 }
 #: The channel user id column of each messaging channel, on contacts and leads alike.
 USER_ID_COLUMN = {Channel.WECHAT_WORK: "wecom_user_id", Channel.DINGTALK: "dingtalk_user_id"}
@@ -105,10 +106,12 @@ async def receive_web_form(
 ) -> tuple[int, bool]:
     """A form submission: always a WEB_FORM lead of the form's campaign, unless the same phone
     or e-mail sent one within 24 h (then a touchpoint on that lead). Returns (lead, merged)."""
-    data = clean(
-        {k: v for k, v in fields.items() if k in (*FORM_RULES, "phone", "email")}, FORM_RULES
-    )
+    given = {k: v for k, v in fields.items() if k in (*FORM_RULES, "phone", "email", "region")}
+    data = clean(given, FORM_RULES)
     phone, email = data.get("phone"), data.get("email")
+    region = data.get("region")
+    if region is not None and region not in Region.__members__:
+        raise Refused(bad_input("region", "region is not one of " + ", ".join(Region)))
     if not phone and not email:
         raise Refused(bad_input("phone", "give a phone number or an e-mail address"))
     keys = [f"phone:{phone}"] if phone else []
@@ -126,6 +129,8 @@ async def receive_web_form(
                 "email": email,
                 "source": LeadSource.WEB_FORM,
                 "status": LeadStatus.NEW,
+                "region": region,
+                "industry": data.get("industry"),
             }
         )
         lead_id, merged = await desk.insert_lead(values), False

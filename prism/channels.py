@@ -30,7 +30,8 @@ from prism.settings import Settings
 
 log = logging.getLogger("prism.channels")
 MAX_BODY = 64 * 1024
-FORM_FIELDS = ("company", "name", "phone", "email", "message")
+#: CONTRACT §9's fields, and the optional `region` and `industry` a form may also ask for.
+FORM_FIELDS = ("company", "name", "phone", "email", "message", "region", "industry")
 
 
 def _refused(status: int, code: str, message: str) -> JSONResponse:

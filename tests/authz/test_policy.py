@@ -61,7 +61,14 @@ CATALOGUE: dict[str, tuple[str, ...]] = {
     "User": ("externalId", "displayName", "role", "partner", "manager", "region", "active"),
     "Task": ("subject", "dueAt", "assignee", "status"),
     "SurveyResponse": ("customer", "ticket", "kind", "score"),
+    "AssignmentRule": (
+        "name", "priority", "active", "strategy", "match", "assigneeIds", "firstContactMinutes",
+        "calendar", "version",
+    ),
+    "WebForm": ("name", "formKey", "campaignId"),
 }  # fmt: skip
+#: Issue 11: lead routing rules (admins manage, managers read) and web forms (admins).
+ROUTING = {"AssignmentRule", "WebForm"}
 
 CUSTOMER_CHILDREN = (
     "Contact", "Asset", "Contract", "Interaction", "Ticket", "TicketEvent", "ServiceVisit",
@@ -78,12 +85,13 @@ EXPECTED_READ: dict[Role, dict[str, str]] = {
     Role.SALES_MANAGER: {
         "Customer": "team",
         **dict.fromkeys(CUSTOMER_CHILDREN, "customer"),
-        "Lead": "team",
+        "Lead": "team_or_unassigned",
         "Opportunity": "team",
         "OpportunityStageChange": "team",
         "Partner": "all",
         "User": "all",
         "Task": "team",
+        "AssignmentRule": "all",
     },
     Role.SALES_REP: {
         "Customer": "own",
@@ -122,11 +130,11 @@ EXPECTED_READ: dict[Role, dict[str, str]] = {
 
 EXPECTED_HIDDEN_TYPES: dict[Role, set[str]] = {
     Role.ADMIN: set(),
-    Role.SALES_MANAGER: set(),
-    Role.SALES_REP: set(),
-    Role.PARTNER_USER: set(),
-    Role.TECHNICIAN: {"Opportunity", "OpportunityStageChange", "Lead", "Contract"},
-    Role.SERVICE_AGENT: set(SALES_TYPES),
+    Role.SALES_MANAGER: {"WebForm"},
+    Role.SALES_REP: ROUTING,
+    Role.PARTNER_USER: ROUTING,
+    Role.TECHNICIAN: {"Opportunity", "OpportunityStageChange", "Lead", "Contract"} | ROUTING,
+    Role.SERVICE_AGENT: set(SALES_TYPES) | ROUTING,
     Role.ANALYST: set(),
 }
 
@@ -171,7 +179,8 @@ EXPECTED_HIDDEN_FIELDS: dict[Role, set[str]] = {
 }
 
 EXPECTED_ACTIONS: dict[Role, dict[tuple[str, str], str]] = {
-    Role.ADMIN: dict.fromkeys(MUTATION_ACTIONS.values(), "all"),
+    # Answering a partner offer is the partner's own act (CONTRACT §7).
+    Role.ADMIN: dict.fromkeys(set(MUTATION_ACTIONS.values()) - {("Lead", "respond")}, "all"),
     Role.SALES_MANAGER: {
         ("Customer", "create"): "all",
         ("Customer", "update"): "team",
@@ -182,6 +191,8 @@ EXPECTED_ACTIONS: dict[Role, dict[tuple[str, str], str]] = {
         ("Opportunity", "update"): "team",
         ("Interaction", "log"): "customer_or_lead",
         ("Ticket", "create"): "customer",
+        ("Lead", "distribute"): "team_or_unassigned",
+        ("Opportunity", "decide"): "team",
     },
     Role.SALES_REP: {
         ("Customer", "create"): "all",
@@ -201,6 +212,7 @@ EXPECTED_ACTIONS: dict[Role, dict[tuple[str, str], str]] = {
         ("Opportunity", "register"): "customer",
         ("Ticket", "create"): "customer",
         ("Interaction", "log"): "customer_or_lead",
+        ("Lead", "respond"): "partner",
     },
     Role.TECHNICIAN: {
         ("Ticket", "updateStatus"): "assigned",
@@ -380,8 +392,9 @@ def test_explain_names_rows_fields_and_actions(policies: dict[Role, RolePolicy])
     assert "absent fields: creditLimit" in text
     assert "actions: create (all), update (own)" in text
     assert explain(policies, "TECHNICIAN", "Opportunity") == "TECHNICIAN\nOpportunity: absent\n"
-    assert "absent types: Contract, Lead, Opportunity, OpportunityStageChange" in explain(
-        policies, Role.TECHNICIAN
+    assert (
+        "absent types: AssignmentRule, Contract, Lead, Opportunity, OpportunityStageChange, WebForm"
+        in explain(policies, Role.TECHNICIAN)
     )
     assert "Policy:\n  actions: manage (all)" in explain(policies, Role.ADMIN)
 

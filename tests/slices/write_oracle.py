@@ -42,6 +42,16 @@ MUTATIONS: dict[str, frozenset[str]] = {
     "updateTicketStatus": ADMIN | {"SERVICE_AGENT", "TECHNICIAN"},  # policy
     "recordServiceVisit": ADMIN | {"SERVICE_AGENT", "TECHNICIAN"},  # policy
     "logInteraction": frozenset(ROLES) - {"ANALYST"},  # §3: ANALYST is read-only
+    # §7: "Admins manage rules"; web forms are made by admins (§9).
+    "createAssignmentRule": ADMIN,
+    "updateAssignmentRule": ADMIN,
+    "createWebForm": ADMIN,
+    # §7: managers and admins offer leads and decide deals; partner users answer offers.
+    "distributeLead": ADMIN | {"SALES_MANAGER"},
+    "acceptLead": frozenset({"PARTNER_USER"}),
+    "rejectLead": frozenset({"PARTNER_USER"}),
+    "approveDeal": ADMIN | {"SALES_MANAGER"},
+    "rejectDeal": ADMIN | {"SALES_MANAGER"},
 }
 
 # §5: "`…Id` for a reference": every ID field of a mutation input and the type it must name.
@@ -57,11 +67,14 @@ REFERENCE_TYPES: dict[str, str] = {
     "assigneeId": "User",
     "technicianId": "User",
     "partnerId": "Partner",
+    "assignmentRuleId": "AssignmentRule",
 }
 
 # Data fields whose names end in `Id` but refer to no row (§2 `taxId`, `externalId`; §9 the
 # channels' user ids).
-NOT_REFERENCES = frozenset({"taxId", "externalId", "wecomUserId", "dingtalkUserId"})
+NOT_REFERENCES = frozenset({"taxId", "externalId", "wecomUserId", "dingtalkUserId", "campaignId"})
+# (`campaignId` of createWebForm names a Campaign, a type that arrives with issue 12; until then
+# it is kept as given and not resolved.)
 
 
 def id_fields(fields: Iterable[str]) -> frozenset[str]:
@@ -82,6 +95,12 @@ TARGETS: dict[str, tuple[str, ...]] = {
     "updateTicketStatus": ("ticketId",),
     "recordServiceVisit": ("ticketId",),
     "logInteraction": ("customerId", "leadId"),
+    "updateAssignmentRule": ("assignmentRuleId",),
+    "distributeLead": ("leadId",),
+    "acceptLead": ("leadId",),
+    "rejectLead": ("leadId",),
+    "approveDeal": ("opportunityId",),
+    "rejectDeal": ("opportunityId",),
 }
 
 # Fields whose own input is an interaction about a lead alone (no customer).
@@ -126,6 +145,14 @@ EFFECTS: dict[str, tuple[str, str]] = {
     "updateTicketStatus": ("Ticket", "version"),
     "recordServiceVisit": ("ServiceVisit", "insert"),
     "logInteraction": ("Interaction", "insert"),
+    "createAssignmentRule": ("AssignmentRule", "insert"),
+    "updateAssignmentRule": ("AssignmentRule", "version"),
+    "createWebForm": ("WebForm", "insert"),
+    "distributeLead": ("Lead", "version"),
+    "acceptLead": ("Lead", "version"),
+    "rejectLead": ("Lead", "version"),
+    "approveDeal": ("Opportunity", "version"),
+    "rejectDeal": ("Opportunity", "version"),
 }
 
 # §2: who may be given a ticket (§7 escalation: technicians, service agents, admins).
@@ -401,6 +428,38 @@ class Inputs:
             "customerId": self.gid("Customer", customer),
             "contactId": self._child("Contact", customer),
         }
+
+    # --- issue 11 ---------------------------------------------------------------------------
+
+    def _create_assignment_rule(self) -> dict[str, Any] | None:
+        rep = self._users("SALES_REP", "SALES_MANAGER")
+        if rep is None:
+            return None
+        return {"name": f"规则 {self.unique}", "strategy": "ROUND_ROBIN", "assigneeIds": [rep]}
+
+    def _update_assignment_rule(self) -> None:
+        return None  # a world has no assignment rules
+
+    def _create_web_form(self) -> dict[str, Any]:
+        return {"name": f"表单 {self.unique}", "campaignId": encode_id("Campaign", 1)}
+
+    def _distribute_lead(self) -> dict[str, Any] | None:
+        lead, partner = self._first("Lead"), self._first("Partner")
+        if lead is None or partner is None:
+            return None
+        return {"leadId": lead, "partnerId": partner}
+
+    def _accept_lead(self) -> None:
+        return None  # no lead of a world is offered (tests/workflows/test_partner_leads.py)
+
+    def _reject_lead(self) -> None:
+        return None
+
+    def _approve_deal(self) -> None:
+        return None  # no deal of a world is a PENDING registration (test_deal_decisions.py)
+
+    def _reject_deal(self) -> None:
+        return None
 
 
 _INTERACTION = {"channel": "PHONE", "direction": "OUTBOUND", "summary": "电话回访"}
