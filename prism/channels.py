@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -26,6 +26,7 @@ from domain.clock import Clock
 from domain.enums import Channel
 from domain.errors import Refused
 from persistence.inbound_desk import InboundSql
+from prism.errors import is_unavailable
 from prism.settings import Settings
 
 log = logging.getLogger("prism.channels")
@@ -73,9 +74,9 @@ class Channels:
 
     def routes(self) -> list[Route]:
         return [
-            Route("/channels/web-form/{formKey}", self.web_form, methods=["POST"]),
-            Route("/channels/wechat-work", self.wechat_work, methods=["GET", "POST"]),
-            Route("/channels/dingtalk", self.dingtalk, methods=["POST"]),
+            Route("/channels/web-form/{formKey}", _guarded(self.web_form), methods=["POST"]),
+            Route("/channels/wechat-work", _guarded(self.wechat_work), methods=["GET", "POST"]),
+            Route("/channels/dingtalk", _guarded(self.dingtalk), methods=["POST"]),
         ]
 
     # --- web forms --------------------------------------------------------------------------
@@ -157,6 +158,25 @@ class Channels:
         async with self.engine.begin() as conn:
             outcome = await inbound.receive_message(InboundSql(conn, self.clock), message)
         log.info("%s message %s: %s", message.channel.value, message.message_id, outcome)
+
+
+def _guarded(
+    handler: Callable[[Request], Awaitable[Response]],
+) -> Callable[[Request], Awaitable[Response]]:
+    """An outage is 503 UNAVAILABLE (the channel retries); anything else a bare 500 with no
+    detail. Either way the transaction rolled back: nothing was written."""
+
+    async def guarded(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except Exception as exc:  # noqa: BLE001 - the last line before the client
+            if is_unavailable(exc):
+                log.warning("channel %s: database unavailable: %r", request.url.path, exc)
+                return _refused(503, "UNAVAILABLE", "temporarily unavailable; retry shortly")
+            log.error("channel %s failed", request.url.path, exc_info=exc)
+            return _refused(500, "INTERNAL_SERVER_ERROR", "internal server error")
+
+    return guarded
 
 
 def _form_fields(content_type: str, body: bytes) -> Mapping[str, Any] | None:
