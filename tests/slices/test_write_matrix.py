@@ -81,6 +81,8 @@ TABLE_OF = {
     "Ticket": m.Ticket.__tablename__,
     "ServiceVisit": m.ServiceVisit.__tablename__,
     "Interaction": m.Interaction.__tablename__,
+    "AssignmentRule": m.AssignmentRule.__tablename__,
+    "WebForm": m.WebForm.__tablename__,
 }
 INTROSPECTION = """{ __schema { mutationType { fields { name args { name type { kind name
   ofType { kind name inputFields { name } } } } } } } }"""
