@@ -42,6 +42,8 @@ SCOPES = frozenset(
         "customer_external",
         "customer_or_lead",
         "none",
+        # Issue 11: a sales manager's leads are the team's and the unassigned pool.
+        "team_or_unassigned",
     }
 )
 
@@ -65,6 +67,9 @@ DOMAIN_TYPES = (
     # Webhooks (CONTRACT §8): endpoints and their delivery log, admins only by default.
     "WebhookEndpoint",
     "WebhookDelivery",
+    # Issue 11: lead routing rules and web forms (admins manage; managers read rules).
+    "AssignmentRule",
+    "WebForm",
 )
 
 #: Each mutation and admin query -> the (type, act) cell of the policy that allows it. A role's
@@ -96,6 +101,15 @@ MUTATION_ACTIONS: dict[str, tuple[str, str]] = {
     "createWebhookEndpoint": ("WebhookEndpoint", "create"),
     "deleteWebhookEndpoint": ("WebhookEndpoint", "delete"),
     "requestSurvey": ("SurveyResponse", "request"),
+    # Issue 11: leads that never wait.
+    "createAssignmentRule": ("AssignmentRule", "create"),
+    "updateAssignmentRule": ("AssignmentRule", "update"),
+    "distributeLead": ("Lead", "distribute"),
+    "acceptLead": ("Lead", "respond"),
+    "rejectLead": ("Lead", "respond"),
+    "approveDeal": ("Opportunity", "decide"),
+    "rejectDeal": ("Opportunity", "decide"),
+    "createWebForm": ("WebForm", "create"),
 }
 #: Queries that exist only for roles allowed a cell (policy administration).
 QUERY_ACTIONS: dict[str, tuple[str, str]] = {
@@ -117,6 +131,10 @@ CONSEQUENCES: dict[tuple[str, str], frozenset[str]] = {
     ("Lead", "convert"): frozenset({"Customer", "Contact"}),
     # Service to sales: an upsell note on a visit raises a lead, its note as an interaction.
     ("ServiceVisit", "record"): frozenset({"Lead", "Interaction"}),
+    # Issue 11: routing a new lead advances its rule and gives the assignee a FIRST_CONTACT
+    # task; the assignee's first logged touchpoint marks the lead contacted.
+    ("Lead", "create"): frozenset({"Task", "AssignmentRule"}),
+    ("Interaction", "log"): frozenset({"Lead"}),
 }
 
 ACTS = frozenset({READ} | {act for _, act in MUTATION_ACTIONS.values()})

@@ -16,7 +16,13 @@ CUSTOMER_RULES = {
     "internal_notes": optional_text(5000),
     "credit_limit": money,
 }
-CONTACT_RULES = {"name": text(200), "title": optional_text(200)}
+CONTACT_RULES = {
+    "name": text(200),
+    "title": optional_text(200),
+    # CONTRACT §9: the channel user ids an inbound message is matched by.
+    "wecom_user_id": optional_text(64),
+    "dingtalk_user_id": optional_text(64),
+}
 
 
 async def create_customer(store: Store, values: dict[str, Any]) -> int:

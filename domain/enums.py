@@ -178,3 +178,23 @@ class TicketEventKind(StrEnum):
     STATUS_CHANGED = "STATUS_CHANGED"
     ASSIGNED = "ASSIGNED"
     ESCALATED = "ESCALATED"
+
+
+# --- leads that never wait (issue 11) -------------------------------------------------------
+
+
+class AssignmentStrategy(StrEnum):
+    ROUND_ROBIN = "ROUND_ROBIN"
+    LEAST_OPEN_LEADS = "LEAST_OPEN_LEADS"
+
+
+class CalendarName(StrEnum):
+    BUSINESS = "BUSINESS"
+    ALWAYS = "ALWAYS"
+
+
+class LeadOfferStatus(StrEnum):
+    OFFERED = "OFFERED"
+    ACCEPTED = "ACCEPTED"
+    REJECTED = "REJECTED"
+    EXPIRED = "EXPIRED"

@@ -223,5 +223,19 @@ SPECS: dict[str, ListSpec] = {
             ("CREATED_AT", Direction.DESC),
             extra_filters={"event_type": "event_type"},
         ),
+        ListSpec(
+            "AssignmentRule",
+            m.AssignmentRule.__table__,
+            {**_TIMES, "PRIORITY": "priority", "NAME": "name"},
+            ("PRIORITY", Direction.ASC),
+            search=("name",),
+        ),
+        ListSpec(
+            "WebForm",
+            m.WebForm.__table__,
+            {**_TIMES, "NAME": "name"},
+            ("NAME", Direction.ASC),
+            search=("name",),
+        ),
     )
 }

@@ -182,6 +182,8 @@ class Contact(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(32))
     is_primary: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    wecom_user_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    dingtalk_user_id: Mapped[str | None] = mapped_column(String(64), index=True)
     version: Mapped[int] = version()
     created_at: Mapped[datetime] = created()
     updated_at: Mapped[datetime] = updated()
@@ -212,6 +214,15 @@ class Lead(Base):
     first_contact_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     first_contacted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     converted_customer_id: Mapped[int | None] = fk("customer.id")
+    # Issue 11: the rule that routed the lead, and the partner offer in force (or its end).
+    assignment_rule_id: Mapped[int | None] = fk("assignment_rule.id", ondelete="SET NULL")
+    offer_status: Mapped[enums.LeadOfferStatus | None] = mapped_column(
+        pg_enum(enums.LeadOfferStatus, "lead_offer_status")
+    )
+    offer_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The channel user who wrote in, so their next message finds this lead (CONTRACT §9).
+    wecom_user_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    dingtalk_user_id: Mapped[str | None] = mapped_column(String(64), index=True)
     version: Mapped[int] = version()
     created_at: Mapped[datetime] = created()
     updated_at: Mapped[datetime] = updated()
@@ -421,10 +432,14 @@ class Interaction(Base):
     is_internal: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     actor_id: Mapped[int | None] = fk("app_user.id")
+    # A channel's own message id (WeChat Work MsgId, DingTalk msgId, a form submission): a
+    # message delivered twice is recorded once.
+    external_message_id: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = created()
     updated_at: Mapped[datetime] = updated()
     __table_args__ = (
         CheckConstraint("customer_id IS NOT NULL OR lead_id IS NOT NULL", name="about"),
+        UniqueConstraint("channel", "external_message_id"),
         Index(None, "customer_id", "occurred_at", "id"),
         Index(None, "occurred_at", "id"),
         Index(None, "updated_at", "id"),
@@ -661,6 +676,50 @@ class WebhookDelivery(Base):
     )
 
 
+# --- leads that never wait (issue 11): routing rules and web forms ----------------------------
+
+
+class AssignmentRule(Base):
+    """Which leads a rule takes (`regions`, `industries`, `sources`; empty = any) and to whom."""
+
+    __tablename__ = "assignment_rule"
+    id: Mapped[int] = pk()
+    name: Mapped[str] = mapped_column(String(200))
+    priority: Mapped[int] = mapped_column(Integer, server_default=text("100"))
+    active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    regions: Mapped[list[str]] = mapped_column(
+        ARRAY(String(20)), server_default=text("'{}'"), nullable=False
+    )
+    industries: Mapped[list[str]] = mapped_column(
+        ARRAY(String(100)), server_default=text("'{}'"), nullable=False
+    )
+    sources: Mapped[list[str]] = mapped_column(
+        ARRAY(String(20)), server_default=text("'{}'"), nullable=False
+    )
+    strategy: Mapped[enums.AssignmentStrategy] = mapped_column(
+        pg_enum(enums.AssignmentStrategy, "assignment_strategy"), server_default="ROUND_ROBIN"
+    )
+    assignee_ids: Mapped[list[int]] = mapped_column(
+        ARRAY(BigInteger), server_default=text("'{}'"), nullable=False
+    )
+    first_contact_minutes: Mapped[int] = mapped_column(Integer, server_default=text("120"))
+    calendar: Mapped[enums.CalendarName] = mapped_column(
+        pg_enum(enums.CalendarName, "calendar_name"), server_default="BUSINESS"
+    )
+    # How many leads the rule has handed out: the round robin's position, under a row lock.
+    cursor: Mapped[int] = mapped_column(BigInteger, server_default=text("0"), nullable=False)
+    version: Mapped[int] = version()
+    created_at: Mapped[datetime] = created()
+    updated_at: Mapped[datetime] = updated()
+    __table_args__ = (
+        CheckConstraint("length(btrim(name)) > 0", name="name_present"),
+        CheckConstraint("first_contact_minutes > 0", name="first_contact_positive"),
+        Index(None, "priority", "id"),
+        Index(None, "updated_at", "id"),
+        Index(None, "created_at", "id"),
+    )
+
+
 class SurveyToken(Base):
     """A single-use survey invitation: only the SHA-256 of the token is kept."""
 
@@ -673,6 +732,24 @@ class SurveyToken(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = created()
+
+
+class WebForm(Base):
+    """A web form on a campaign's landing page; `form_key` is its public address."""
+
+    __tablename__ = "web_form"
+    id: Mapped[int] = pk()
+    name: Mapped[str] = mapped_column(String(200))
+    form_key: Mapped[str] = mapped_column(String(64), unique=True)
+    # The campaign's id; a plain column until the campaign table is merged (issue 12).
+    campaign_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    created_at: Mapped[datetime] = created()
+    updated_at: Mapped[datetime] = updated()
+    __table_args__ = (
+        CheckConstraint("length(btrim(name)) > 0", name="name_present"),
+        Index(None, "updated_at", "id"),
+        Index(None, "created_at", "id"),
+    )
 
 
 TABLES_IN_DELETE_ORDER = [t.name for t in reversed(Base.metadata.sorted_tables)]

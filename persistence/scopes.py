@@ -115,6 +115,8 @@ def _common(table: Table, viewer: Viewer, scope_name: str) -> Predicate:
             return person == viewer.user_id
         case "team" if person is not None:
             return person.in_(_team(viewer))
+        case "team_or_unassigned" if "assignee_id" in c:
+            return or_(c.assignee_id.in_(_team(viewer)), c.assignee_id.is_(None))
         case "partner" if "partner_id" in c:
             return _partner_is(c.partner_id, viewer)
         case "assigned" if "assignee_id" in c and table is ticket:
@@ -205,6 +207,8 @@ BUILDERS: dict[str, ScopeBuilder] = {
     "Task": _plain(m.Task.__table__),
     "Partner": _partner,
     "User": _user,
+    "AssignmentRule": _plain(m.AssignmentRule.__table__),
+    "WebForm": _plain(m.WebForm.__table__),
 }
 BUILDERS["OpportunityStageChange"] = _through(
     m.Opportunity.__table__, "Opportunity", "opportunity_id", m.OpportunityStageChange.__table__

@@ -23,6 +23,7 @@ from persistence import policy_store
 from persistence.db import make_engine
 from persistence.jobs import Worker
 from prism import graphiql, telemetry
+from prism.channels import Channels
 from prism.graphql_http import GraphQLEndpoint
 from prism.schemas import SchemaRegistry
 from prism.settings import Settings
@@ -164,6 +165,7 @@ def create_app(settings: Settings, database_url: str, clock: Clock | None = None
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),
+            *Channels(settings, engine, state.clock).routes(),
             Mount("/static", StaticFiles(directory=graphiql.STATIC_DIR), name="static"),
         ],
         lifespan=lifespan,

@@ -68,6 +68,11 @@ class Settings:
     #: on the resolvers; `strict` (tests): a compiled statement PostgreSQL refuses is an error
     #: instead of a quiet fallback to the resolvers.
     compiled_reads: str = "on"
+    #: Inbound channels (CONTRACT §9); a channel without its secrets refuses every callback.
+    wecom_token: str | None = None
+    wecom_aes_key: str | None = None
+    wecom_corp_id: str | None = None
+    dingtalk_secret: str | None = None
     #: `on`: every `prism serve` process also runs due jobs (timers, deliveries; safe with
     #: several processes); `off`: only `prism worker` processes do.
     worker: str = "on"
@@ -120,4 +125,8 @@ class Settings:
                 for h in (_env("WEBHOOK_ALLOWED_HOSTS", "") or "").split(",")
                 if h.strip()
             ),
+            wecom_token=_env("WECOM_TOKEN"),
+            wecom_aes_key=_env("WECOM_AES_KEY"),
+            wecom_corp_id=_env("WECOM_CORP_ID"),
+            dingtalk_secret=_env("DINGTALK_SECRET"),
         )

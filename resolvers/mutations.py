@@ -70,11 +70,14 @@ def user_errors(problems: list[Problem]) -> list[UserError]:
 
 
 async def run(
-    info: Any, input_: Any, use_case: UseCase[T], store_type: type[SqlStore] = SqlStore
+    info: Any,
+    input_: Any,
+    use_case: UseCase[T] | Callable[[Any, dict[str, Any]], Awaitable[T]],
+    store_type: type[SqlStore] = SqlStore,
 ) -> tuple[T | None, list[UserError]]:
     """Run `use_case` for the mutation being resolved, in a savepoint of the request's
-    transaction, with a store opened for the mutation's act (a `store_type` that offers a use
-    case more, such as business time, is still a `SqlStore`: the same checks)."""
+    transaction, with a store opened for the mutation's act (`store_type`: a `SqlStore` with
+    the queries of a process, such as lead routing)."""
     ctx = context_of(info)
     act = MUTATION_ACTIONS[info.field_name]
     try:

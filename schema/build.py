@@ -9,6 +9,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.name_converter import NameConverter
 
 from schema.engagement import Contact, Interaction, Task
+from schema.lead_routing import AssignmentRule, WebForm
 from schema.people import Partner, User
 from schema.query import Query
 from schema.sales import Lead, Opportunity, OpportunityStageChange
@@ -50,5 +51,7 @@ def build_full_schema() -> strawberry.Schema:
             TicketEvent,
             WebhookEndpoint,
             WebhookDelivery,
+            AssignmentRule,
+            WebForm,
         ],
     )

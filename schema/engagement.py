@@ -33,6 +33,12 @@ class Contact(Node):
     email: str | None = strawberry.field(description="E-mail address.")
     phone: str | None = strawberry.field(description="Phone number.")
     is_primary: bool = strawberry.field(description="The customer's main contact.")
+    wecom_user_id: str | None = strawberry.field(
+        description="WeChat Work (企业微信) user id; inbound messages are matched by it."
+    )
+    dingtalk_user_id: str | None = strawberry.field(
+        description="DingTalk (钉钉) user id; inbound messages are matched by it."
+    )
     created_at: datetime = strawberry.field(description="When the record was created.")
     updated_at: datetime = strawberry.field(description="When the record last changed.")
     version: int = strawberry.field(description="Pass as `expectedVersion` when updating.")

@@ -22,6 +22,7 @@ REFERENCES = {
     "opportunity_id": "Opportunity",
     "task_id": "Task",
     "webhook_endpoint_id": "WebhookEndpoint",
+    "assignment_rule_id": "AssignmentRule",  # issue 11
 }
 
 

@@ -9,7 +9,9 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from domain import accounts, customers, engagement, sales, service
+from domain import accounts, customers, deals, leads_flow, sales, service
+from persistence.deal_store import DealStore
+from persistence.lead_desk import LeadStore
 from persistence.service_store import ServiceStore
 from resolvers import lists
 from resolvers.mutations import run
@@ -35,6 +37,8 @@ from schema.enums import (
 )
 from schema.errors import UserError
 from schema.ids import decode_id_of
+from schema.lead_flow import LeadFlowMutation
+from schema.lead_routing import LeadRoutingMutation
 from schema.people import Partner, User
 from schema.sales import Lead, Opportunity
 from schema.service import ServiceVisit, Ticket
@@ -130,6 +134,8 @@ class CreateContactInput:
     email: str | None = None
     phone: str | None = None
     is_primary: bool | None = None
+    wecom_user_id: str | None = None
+    dingtalk_user_id: str | None = None
 
 
 @strawberry.type(description="Result of createContact.")
@@ -297,7 +303,14 @@ def _target(pk: int | None, global_id: str, type_name: str) -> int | None:
 
 
 @strawberry.type(description="Every change goes through here; each runs all or nothing.")
-class Mutation(ServiceFlowMutation, WebhookMutation, SurveyMutation, AdminMutation):
+class Mutation(
+    ServiceFlowMutation,
+    WebhookMutation,
+    SurveyMutation,
+    LeadRoutingMutation,
+    LeadFlowMutation,
+    AdminMutation,
+):
     @strawberry.mutation(description="Create a channel partner (admins).")
     async def create_partner(self, info: Info, input: CreatePartnerInput) -> CreatePartnerPayload:
         pk, errors = await run(info, input, accounts.create_partner)
@@ -330,7 +343,7 @@ class Mutation(ServiceFlowMutation, WebhookMutation, SurveyMutation, AdminMutati
 
     @strawberry.mutation(description="Record an inbound lead.")
     async def create_lead(self, info: Info, input: CreateLeadInput) -> CreateLeadPayload:
-        pk, errors = await run(info, input, sales.create_lead)
+        pk, errors = await run(info, input, leads_flow.create_lead, LeadStore)
         return CreateLeadPayload(lead=await lists.node(info, "Lead", pk), user_errors=errors)
 
     @strawberry.mutation(description="Convert a lead into a customer.")
@@ -363,7 +376,7 @@ class Mutation(ServiceFlowMutation, WebhookMutation, SurveyMutation, AdminMutati
 
     @strawberry.mutation(description="Register a deal as a partner; it waits for approval.")
     async def register_deal(self, info: Info, input: RegisterDealInput) -> OpportunityPayload:
-        pk, errors = await run(info, input, sales.register_deal)
+        pk, errors = await run(info, input, deals.register_deal, DealStore)
         return OpportunityPayload(
             opportunity=await lists.node(info, "Opportunity", pk), user_errors=errors
         )
@@ -399,7 +412,7 @@ class Mutation(ServiceFlowMutation, WebhookMutation, SurveyMutation, AdminMutati
     async def log_interaction(
         self, info: Info, input: LogInteractionInput
     ) -> LogInteractionPayload:
-        pk, errors = await run(info, input, engagement.log_interaction)
+        pk, errors = await run(info, input, leads_flow.log_interaction, LeadStore)
         return LogInteractionPayload(
             interaction=await lists.node(info, "Interaction", pk), user_errors=errors
         )

@@ -26,6 +26,7 @@ from schema.engagement import (
     TaskOrder,
 )
 from schema.ids import decode_id, decode_id_of
+from schema.lead_routing import LeadRoutingQuery
 from schema.node import Node
 from schema.people import Partner, PartnerFilter, PartnerOrder, User, UserFilter, UserOrder, Viewer
 from schema.registry import CLASSES
@@ -70,7 +71,7 @@ async def _one(info: Info, type_name: str, global_id: str) -> Any:
 
 
 @strawberry.type(description="Everything you can read, each list cut to your slice.")
-class Query(ServiceFlowQuery, WebhookQuery, AdminQuery):
+class Query(ServiceFlowQuery, WebhookQuery, LeadRoutingQuery, AdminQuery):
     @strawberry.field(description="Fetch any object by its global ID; null if not visible.")
     async def node(self, info: Info, id: IdArg) -> Node | None:
         return await _node(info, id)

@@ -13,6 +13,7 @@ from strawberry.types import Info
 from resolvers import lists
 from schema.connection import OrderDirection
 from schema.enums import LeadSource, LeadStatus, OpportunityStage, Region, RegistrationStatus
+from schema.lead_enums import LeadOfferStatus
 from schema.node import Node
 from schema.registry import entity
 
@@ -40,6 +41,12 @@ class Lead(Node):
         description="When the first contact is due (assignment SLA)."
     )
     first_contacted_at: datetime | None = strawberry.field(description="When first contacted.")
+    offer_status: LeadOfferStatus | None = strawberry.field(
+        description="The partner offer: OFFERED, ACCEPTED, or how the last one ended."
+    )
+    offer_expires_at: datetime | None = strawberry.field(
+        description="When an open partner offer lapses and the lead returns to the pool."
+    )
     created_at: datetime = strawberry.field(description="When the lead arrived.")
     updated_at: datetime = strawberry.field(description="When the record last changed.")
     version: int = strawberry.field(description="Pass as `expectedVersion` when updating.")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -19,15 +18,10 @@ from resolvers.mutations import run
 from schema.engagement import Task
 from schema.enums import TicketPriority
 from schema.errors import UserError
+from schema.lead_enums import CalendarName
 from schema.service import Contract
 
 ERRORS = strawberry.field(description="Why the mutation changed nothing; empty on success.")
-
-
-@strawberry.enum(description="How SLA minutes are counted.")
-class CalendarName(Enum):
-    BUSINESS = "BUSINESS"  # working hours on working days, Asia/Shanghai, China's holidays
-    ALWAYS = "ALWAYS"  # every minute, 24×7
 
 
 @strawberry.type(description="The targets of one ticket priority, in minutes of its calendar.")

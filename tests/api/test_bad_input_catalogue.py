@@ -121,9 +121,15 @@ async def world(api: Api) -> dict[str, str]:
             .values(url="https://hooks.example.com/a", events=["ticket.created"], secret="whsec_x")
             .returning(hook.c.id)
         )
+        rule = m.AssignmentRule.__table__
+        rule_id = await conn.scalar(
+            insert(rule).values(name="East", assignee_ids=[rep]).returning(rule.c.id)
+        )
     return {
         "task": encode_id("Task", int(task_id or 0)),
         "webhookEndpoint": encode_id("WebhookEndpoint", int(endpoint or 0)),
+        "assignmentRule": encode_id("AssignmentRule", int(rule_id or 0)),
+        "campaign": encode_id("Campaign", 1),
         "customer": encode_id("Customer", cid),
         "ticket": encode_id("Ticket", ticket),
         "lead": encode_id("Lead", lead),
@@ -420,7 +426,13 @@ async def test_injection_strings_are_stored_as_written(api: Api) -> None:
 # --- NUL in every text field of every mutation ---------------------------------------------
 
 # Which record a required `…Id` input names.
-ID_OF = {"assignee": "user", "technician": "user", "owner": "user", "manager": "user"}
+ID_OF = {
+    "assignee": "user",
+    "technician": "user",
+    "owner": "user",
+    "manager": "user",
+    "assigneeIds": "user",
+}
 
 
 def mutation_inputs(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
@@ -454,7 +466,7 @@ def mutation_inputs(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
 async def test_a_nul_in_any_text_field_is_bad_input_and_writes_nothing(api: Api) -> None:
     ids = await world(api)
     inputs = mutation_inputs(ids)
-    assert len(inputs) == 23, inputs
+    assert len(inputs) == 31, inputs
     for name, spec in inputs.items():
         document = f"""mutation($input: {spec["type"].name}!) {{ {name}(input: $input) {{
           userErrors {{ field message code }} }} }}"""

@@ -152,7 +152,12 @@ async def test_every_root_list_alike_on_both_paths(
         body = selection(schema, type_name)
         edges = f"edges {{ cursor node {{ {body} }} }}"
         await both.ask(sub, f"{{ {list_name}(first: 20) {{ totalCount {PAGE} {edges} }} }}")
-    assert both.compiled == len(lists)
+    assert both.compiled == len(lists.keys() - RESOLVER_LISTS)
+
+
+#: Root lists the read compiler leaves to the resolvers: the lead routing rules (an admin tool
+#: of a few rows whose `match` and `assigneeIds` are built from array columns).
+RESOLVER_LISTS = {"assignmentRules"}
 
 
 @pytest.mark.parametrize("sub", list(ROLE_OF))

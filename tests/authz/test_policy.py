@@ -63,7 +63,14 @@ CATALOGUE: dict[str, tuple[str, ...]] = {
     "SurveyResponse": ("customer", "ticket", "kind", "score"),
     "WebhookEndpoint": ("url", "events", "description", "active", "deliveries"),
     "WebhookDelivery": ("eventType", "status", "attempts", "webhookEndpoint"),
+    "AssignmentRule": (
+        "name", "priority", "active", "strategy", "match", "assigneeIds", "firstContactMinutes",
+        "calendar", "version",
+    ),
+    "WebForm": ("name", "formKey", "campaignId"),
 }  # fmt: skip
+#: Issue 11: lead routing rules (admins manage, managers read) and web forms (admins).
+ROUTING = {"AssignmentRule", "WebForm"}
 
 CUSTOMER_CHILDREN = (
     "Contact", "Asset", "Contract", "Interaction", "Ticket", "TicketEvent", "ServiceVisit",
@@ -82,12 +89,13 @@ EXPECTED_READ: dict[Role, dict[str, str]] = {
     Role.SALES_MANAGER: {
         "Customer": "team",
         **dict.fromkeys(CUSTOMER_CHILDREN, "customer"),
-        "Lead": "team",
+        "Lead": "team_or_unassigned",
         "Opportunity": "team",
         "OpportunityStageChange": "team",
         "Partner": "all",
         "User": "all",
         "Task": "team",
+        "AssignmentRule": "all",
     },
     Role.SALES_REP: {
         "Customer": "own",
@@ -126,11 +134,13 @@ EXPECTED_READ: dict[Role, dict[str, str]] = {
 
 EXPECTED_HIDDEN_TYPES: dict[Role, set[str]] = {
     Role.ADMIN: set(),
-    Role.SALES_MANAGER: WEBHOOK_TYPES,
-    Role.SALES_REP: WEBHOOK_TYPES,
-    Role.PARTNER_USER: WEBHOOK_TYPES,
-    Role.TECHNICIAN: {"Opportunity", "OpportunityStageChange", "Lead", "Contract"} | WEBHOOK_TYPES,
-    Role.SERVICE_AGENT: set(SALES_TYPES) | WEBHOOK_TYPES,
+    Role.SALES_MANAGER: WEBHOOK_TYPES | {"WebForm"},
+    Role.SALES_REP: WEBHOOK_TYPES | ROUTING,
+    Role.PARTNER_USER: WEBHOOK_TYPES | ROUTING,
+    Role.TECHNICIAN: {"Opportunity", "OpportunityStageChange", "Lead", "Contract"}
+    | WEBHOOK_TYPES
+    | ROUTING,
+    Role.SERVICE_AGENT: set(SALES_TYPES) | WEBHOOK_TYPES | ROUTING,
     Role.ANALYST: WEBHOOK_TYPES,
 }
 
@@ -175,7 +185,8 @@ EXPECTED_HIDDEN_FIELDS: dict[Role, set[str]] = {
 }
 
 EXPECTED_ACTIONS: dict[Role, dict[tuple[str, str], str]] = {
-    Role.ADMIN: dict.fromkeys(MUTATION_ACTIONS.values(), "all"),
+    # Answering a partner offer is the partner's own act (CONTRACT §7).
+    Role.ADMIN: dict.fromkeys(set(MUTATION_ACTIONS.values()) - {("Lead", "respond")}, "all"),
     Role.SALES_MANAGER: {
         ("Customer", "create"): "all",
         ("Customer", "update"): "team",
@@ -188,6 +199,8 @@ EXPECTED_ACTIONS: dict[Role, dict[tuple[str, str], str]] = {
         ("Ticket", "create"): "customer",
         ("Task", "complete"): "team",
         ("Contract", "create"): "customer",
+        ("Lead", "distribute"): "team_or_unassigned",
+        ("Opportunity", "decide"): "team",
     },
     Role.SALES_REP: {
         ("Customer", "create"): "all",
@@ -210,6 +223,7 @@ EXPECTED_ACTIONS: dict[Role, dict[tuple[str, str], str]] = {
         ("Ticket", "create"): "customer",
         ("Interaction", "log"): "customer_or_lead",
         ("Task", "complete"): "own",
+        ("Lead", "respond"): "partner",
     },
     Role.TECHNICIAN: {
         ("Ticket", "updateStatus"): "assigned",
@@ -392,8 +406,9 @@ def test_explain_names_rows_fields_and_actions(policies: dict[Role, RolePolicy])
     assert "absent fields: creditLimit" in text
     assert "actions: create (all), update (own)" in text
     assert explain(policies, "TECHNICIAN", "Opportunity") == "TECHNICIAN\nOpportunity: absent\n"
-    assert "absent types: Contract, Lead, Opportunity, OpportunityStageChange" in explain(
-        policies, Role.TECHNICIAN
+    assert (
+        "absent types: AssignmentRule, Contract, Lead, Opportunity, OpportunityStageChange, WebForm"
+        in explain(policies, Role.TECHNICIAN)
     )
     assert "Policy:\n  actions: manage (all)" in explain(policies, Role.ADMIN)
 

@@ -81,7 +81,11 @@ def _sales(world: World, team: set[int]) -> Slice:
 
 def _sales_manager(world: World, me: int) -> Slice:
     reports = _where(world.users, lambda u: u.manager == me)
-    return _sales(world, {me} | reports)
+    rows = _sales(world, {me} | reports)
+    # §7: "No rule fits: the lead stays NEW, visible to managers" - the unassigned pool.
+    team = {me} | reports
+    rows["Lead"] = _where(world.leads, lambda lead: lead.assignee in team or lead.assignee is None)
+    return rows
 
 
 def _sales_rep(world: World, me: int) -> Slice:

@@ -64,7 +64,8 @@ ROOTS: dict[str, dict[str, set[str]]] = {
     "mgr": {
         "customers": _names("c", "1", "2", "3", "4"),
         "contacts": _names("k", "1", "1b", "2", "3", "4"),
-        "leads": _names("l", "1", "2", "5"),
+        # l3 has no assignee: the unassigned pool is the managers' (CONTRACT §7).
+        "leads": _names("l", "1", "2", "3", "5"),
         "opportunities": _names("o", "1", "2", "3"),
         "tickets": _names("t", "1", "2", "5"),
         "serviceVisits": _names("v", "1", "2", "4", "5"),

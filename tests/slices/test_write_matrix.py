@@ -86,6 +86,8 @@ TABLE_OF = {
     "Contract": m.Contract.__tablename__,
     "WebhookEndpoint": m.WebhookEndpoint.__tablename__,
     "Job": m.Job.__tablename__,
+    "AssignmentRule": m.AssignmentRule.__tablename__,
+    "WebForm": m.WebForm.__tablename__,
 }
 INTROSPECTION = """{ __schema { mutationType { fields { name args { name type { kind name
   ofType { kind name inputFields { name } } } } } } } }"""

@@ -50,6 +50,16 @@ MUTATIONS: dict[str, frozenset[str]] = {
     "createWebhookEndpoint": ADMIN,  # §8: "Admins manage endpoints"
     "deleteWebhookEndpoint": ADMIN,  # §8
     "requestSurvey": ADMIN | {"SERVICE_AGENT"},  # §7: "(service agents, admins)"
+    # §7: "Admins manage rules"; web forms are made by admins (§9).
+    "createAssignmentRule": ADMIN,
+    "updateAssignmentRule": ADMIN,
+    "createWebForm": ADMIN,
+    # §7: managers and admins offer leads and decide deals; partner users answer offers.
+    "distributeLead": ADMIN | {"SALES_MANAGER"},
+    "acceptLead": frozenset({"PARTNER_USER"}),
+    "rejectLead": frozenset({"PARTNER_USER"}),
+    "approveDeal": ADMIN | {"SALES_MANAGER"},
+    "rejectDeal": ADMIN | {"SALES_MANAGER"},
 }
 
 # §5: "`…Id` for a reference": every ID field of a mutation input and the type it must name.
@@ -67,11 +77,14 @@ REFERENCE_TYPES: dict[str, str] = {
     "partnerId": "Partner",
     "taskId": "Task",
     "webhookEndpointId": "WebhookEndpoint",
+    "assignmentRuleId": "AssignmentRule",
 }
 
 # Data fields whose names end in `Id` but refer to no row (§2 `taxId`, `externalId`; §9 the
 # channels' user ids).
-NOT_REFERENCES = frozenset({"taxId", "externalId", "wecomUserId", "dingtalkUserId"})
+NOT_REFERENCES = frozenset({"taxId", "externalId", "wecomUserId", "dingtalkUserId", "campaignId"})
+# (`campaignId` of createWebForm names a Campaign, a type that arrives with issue 12; until then
+# it is kept as given and not resolved.)
 
 
 def id_fields(fields: Iterable[str]) -> frozenset[str]:
@@ -96,6 +109,12 @@ TARGETS: dict[str, tuple[str, ...]] = {
     "createContract": ("customerId",),
     "deleteWebhookEndpoint": ("webhookEndpointId",),
     "requestSurvey": ("customerId",),
+    "updateAssignmentRule": ("assignmentRuleId",),
+    "distributeLead": ("leadId",),
+    "acceptLead": ("leadId",),
+    "rejectLead": ("leadId",),
+    "approveDeal": ("opportunityId",),
+    "rejectDeal": ("opportunityId",),
 }
 
 # Fields whose own input is an interaction about a lead alone (no customer).
@@ -148,6 +167,14 @@ EFFECTS: dict[str, tuple[str, str]] = {
     "deleteWebhookEndpoint": ("WebhookEndpoint", "deleted"),
     # §7: the token is made and announced by a job right after the request commits.
     "requestSurvey": ("Job", "insert"),
+    "createAssignmentRule": ("AssignmentRule", "insert"),
+    "updateAssignmentRule": ("AssignmentRule", "version"),
+    "createWebForm": ("WebForm", "insert"),
+    "distributeLead": ("Lead", "version"),
+    "acceptLead": ("Lead", "version"),
+    "rejectLead": ("Lead", "version"),
+    "approveDeal": ("Opportunity", "version"),
+    "rejectDeal": ("Opportunity", "version"),
 }
 
 # §2: who may be given a ticket (§7 escalation: technicians, service agents, admins).
@@ -460,6 +487,38 @@ class Inputs:
     def _request_survey(self) -> dict[str, Any] | None:
         customer = self._first("Customer")
         return None if customer is None else {"customerId": customer, "kind": "NPS"}
+
+    # --- issue 11 ---------------------------------------------------------------------------
+
+    def _create_assignment_rule(self) -> dict[str, Any] | None:
+        rep = self._users("SALES_REP", "SALES_MANAGER")
+        if rep is None:
+            return None
+        return {"name": f"规则 {self.unique}", "strategy": "ROUND_ROBIN", "assigneeIds": [rep]}
+
+    def _update_assignment_rule(self) -> None:
+        return None  # a world has no assignment rules
+
+    def _create_web_form(self) -> dict[str, Any]:
+        return {"name": f"表单 {self.unique}", "campaignId": encode_id("Campaign", 1)}
+
+    def _distribute_lead(self) -> dict[str, Any] | None:
+        lead, partner = self._first("Lead"), self._first("Partner")
+        if lead is None or partner is None:
+            return None
+        return {"leadId": lead, "partnerId": partner}
+
+    def _accept_lead(self) -> None:
+        return None  # no lead of a world is offered (tests/workflows/test_partner_leads.py)
+
+    def _reject_lead(self) -> None:
+        return None
+
+    def _approve_deal(self) -> None:
+        return None  # no deal of a world is a PENDING registration (test_deal_decisions.py)
+
+    def _reject_deal(self) -> None:
+        return None
 
 
 def _or_none(field: str, value: str | None) -> dict[str, Any] | None:
