@@ -132,6 +132,9 @@ class Worker:
     clock: Clock
     periodic: Sequence[Periodic] = ()
     poll_seconds: float = 1.0
+    #: Jobs run side by side in the background loop (each in its own transaction); a slow
+    #: delivery holds one lane, not the timers behind it.
+    lanes: int = 4
     #: Called after each job with (job, seconds late by the worker's clock, outcome).
     observe: Callable[[Job, float, str], None] | None = None
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
@@ -232,21 +235,40 @@ class Worker:
         self._wake.set()
 
     async def run_forever(self, database_url: str) -> None:
-        """Run due jobs until cancelled: on every NOTIFY prism_job and every `poll_seconds`."""
+        """Run due jobs until cancelled, in `lanes` concurrent lanes: on every NOTIFY prism_job,
+        at the next job's due time, and at least every `poll_seconds`."""
 
         async def heard() -> None:
             self.wake()
+
+        async def lane() -> None:
+            while await self.run_one():
+                pass
 
         listener = PolicyWatcher(database_url, heard, channel=CHANNEL)
         await listener.start()
         try:
             while True:
                 self._wake.clear()
+                wait = self.poll_seconds
                 try:
-                    await self.run_due()
+                    await self.sweep()
+                    await asyncio.gather(*(lane() for _ in range(max(1, self.lanes))))
+                    wait = await self._until_next_due()
                 except Exception:  # noqa: BLE001 - the loop outlives a lost connection
                     log.exception("the job worker could not run due jobs; retrying")
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+                    await asyncio.wait_for(self._wake.wait(), wait)
         finally:
             await listener.stop()
+
+    async def _until_next_due(self) -> float:
+        """Seconds until the next pending job is due, at most `poll_seconds`."""
+        async with self.engine.connect() as conn:
+            due = await conn.scalar(
+                text("SELECT min(run_at) FROM job WHERE done_at IS NULL AND failed_at IS NULL")
+            )
+        if due is None:
+            return self.poll_seconds
+        seconds = (due - self.clock.now()).total_seconds()
+        return min(self.poll_seconds, max(0.01, seconds))
