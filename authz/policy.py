@@ -62,6 +62,7 @@ DOMAIN_TYPES = (
     "User",
     "Task",
     "SurveyResponse",
+    "Campaign",
 )
 
 #: Each mutation and admin query -> the (type, act) cell of the policy that allows it. A role's
@@ -83,6 +84,7 @@ MUTATION_ACTIONS: dict[str, tuple[str, str]] = {
     "updateTicketStatus": ("Ticket", "updateStatus"),
     "recordServiceVisit": ("ServiceVisit", "record"),
     "logInteraction": ("Interaction", "log"),
+    "createCampaign": ("Campaign", "create"),
     "updatePolicy": (POLICY_TYPE, "manage"),
 }
 #: Queries that exist only for roles allowed a cell (policy administration).

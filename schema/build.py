@@ -8,6 +8,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.name_converter import NameConverter
 
+from schema.campaign import Campaign
 from schema.engagement import Contact, Interaction, Task
 from schema.people import Partner, User
 from schema.query import Query
@@ -47,5 +48,6 @@ def build_full_schema() -> strawberry.Schema:
             SurveyResponse,
             Ticket,
             TicketEvent,
+            Campaign,
         ],
     )

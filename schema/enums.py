@@ -9,6 +9,7 @@ from __future__ import annotations
 import strawberry
 
 from domain.enums import (
+    CampaignStatus,
     Channel,
     ContractStatus,
     CustomerStatus,
@@ -33,6 +34,7 @@ from domain.enums import (
 )
 
 __all__ = [
+    "CampaignStatus",
     "Channel",
     "ContractStatus",
     "CustomerStatus",
@@ -80,3 +82,4 @@ strawberry.enum(ContractStatus, description="State of a contract.")
 strawberry.enum(TaskStatus, description="State of a follow-up task.")
 strawberry.enum(SurveyKind, description="CSAT (1–5) or NPS (0–10).")
 strawberry.enum(TicketEventKind, description="What happened to a ticket.")
+strawberry.enum(CampaignStatus, description="Where a marketing campaign is in its life.")

@@ -20,6 +20,7 @@ REFERENCES = {
     "lead_id": "Lead",
     "ticket_id": "Ticket",
     "opportunity_id": "Opportunity",
+    "campaign_id": "Campaign",
 }
 
 

@@ -13,6 +13,7 @@ from domain import accounts, customers, engagement, sales, service
 from resolvers import lists
 from resolvers.mutations import run
 from schema.admin import AdminMutation
+from schema.campaign import CampaignMutation
 from schema.customer import Customer
 from schema.engagement import Contact, Interaction
 from schema.enums import (
@@ -146,6 +147,7 @@ class CreateLeadInput:
     score: int | None = None
     assignee_id: strawberry.ID | None = None
     partner_id: strawberry.ID | None = None
+    campaign_id: strawberry.ID | None = None
 
 
 @strawberry.type(description="Result of createLead.")
@@ -290,7 +292,7 @@ def _target(pk: int | None, global_id: str, type_name: str) -> int | None:
 
 
 @strawberry.type(description="Every change goes through here; each runs all or nothing.")
-class Mutation(AdminMutation):
+class Mutation(CampaignMutation, AdminMutation):
     @strawberry.mutation(description="Create a channel partner (admins).")
     async def create_partner(self, info: Info, input: CreatePartnerInput) -> CreatePartnerPayload:
         pk, errors = await run(info, input, accounts.create_partner)
