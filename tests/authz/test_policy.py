@@ -42,6 +42,7 @@ CATALOGUE: dict[str, tuple[str, ...]] = {
         "address", "owner", "partner", "creditLimit", "internalNotes", "lifetimeValue", "version",
     ),
     "Contact": ("customer", "name", "title", "email", "phone", "isPrimary"),
+    "Campaign": ("name", "channel", "startsOn", "endsOn", "cost", "status"),
     "Lead": (
         "companyName", "contactName", "email", "phone", "source", "region", "score", "status",
         "assignee", "partner",
@@ -84,6 +85,7 @@ EXPECTED_READ: dict[Role, dict[str, str]] = {
         "Partner": "all",
         "User": "all",
         "Task": "team",
+        "Campaign": "all",
     },
     Role.SALES_REP: {
         "Customer": "own",
@@ -94,6 +96,7 @@ EXPECTED_READ: dict[Role, dict[str, str]] = {
         "Partner": "all",
         "User": "all",
         "Task": "own",
+        "Campaign": "all",
     },
     Role.PARTNER_USER: {
         "Customer": "partner",
@@ -106,6 +109,7 @@ EXPECTED_READ: dict[Role, dict[str, str]] = {
         "Partner": "partner",
         "User": "partner",
         "Task": "own",
+        "Campaign": "none",
     },
     Role.TECHNICIAN: {
         **dict.fromkeys(("Ticket", "TicketEvent", "Customer", "Asset", "Contact"), "assigned"),
@@ -115,8 +119,9 @@ EXPECTED_READ: dict[Role, dict[str, str]] = {
         "Task": "own",
         "Interaction": "none",
         "SurveyResponse": "none",
+        "Campaign": "none",
     },
-    Role.SERVICE_AGENT: dict.fromkeys(SERVICE_SIDE, "all"),
+    Role.SERVICE_AGENT: {**dict.fromkeys(SERVICE_SIDE, "all"), "Campaign": "none"},
     Role.ANALYST: dict.fromkeys(DOMAIN_TYPES, "all"),
 }
 
@@ -182,6 +187,7 @@ EXPECTED_ACTIONS: dict[Role, dict[tuple[str, str], str]] = {
         ("Opportunity", "update"): "team",
         ("Interaction", "log"): "customer_or_lead",
         ("Ticket", "create"): "customer",
+        ("Campaign", "create"): "all",
     },
     Role.SALES_REP: {
         ("Customer", "create"): "all",

@@ -23,8 +23,7 @@ from tests.slices.metrics_world import ROLES, T0, World, insert_world, worlds
 
 EXAMPLES = int(os.environ.get("PRISM_METRICS_EXAMPLES", "12"))
 
-#: KPIs a role must not be offered, from CONTRACT §3's absent types and fields (and the policy's
-#: choice that campaigns and their cost are for managers, admins and analysts).
+#: KPIs a role must not be offered, from CONTRACT §3's absent types and fields.
 NO_SALES = {
     "LEAD_COUNT",
     "LEAD_CONVERSION_RATE",
@@ -37,8 +36,7 @@ NO_SALES = {
     "CAMPAIGN_ROI",
 }
 ABSENT = {
-    "SALES_REP": {"COST_PER_LEAD", "CAMPAIGN_ROI"},
-    "PARTNER_USER": {"LIFETIME_VALUE", "COST_PER_LEAD", "CAMPAIGN_ROI"},
+    "PARTNER_USER": {"LIFETIME_VALUE"},
     "TECHNICIAN": NO_SALES,
     "SERVICE_AGENT": NO_SALES,
 }

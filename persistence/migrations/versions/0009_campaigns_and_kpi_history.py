@@ -35,7 +35,9 @@ POLICY_LINES = (
     ("SALES_MANAGER", "Campaign", "read", "all", "allow"),
     ("SALES_MANAGER", "Campaign", "create", "all", "allow"),
     ("SALES_REP", "Campaign", "read", "all", "allow"),
-    ("SALES_REP", "Campaign.cost", "read", "-", "deny"),
+    ("PARTNER_USER", "Campaign", "read", "none", "allow"),
+    ("TECHNICIAN", "Campaign", "read", "none", "allow"),
+    ("SERVICE_AGENT", "Campaign", "read", "none", "allow"),
 )
 
 
