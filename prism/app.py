@@ -19,7 +19,7 @@ from authn.devkeys import verifier_from_settings
 from authn.tokens import TokenVerifier
 from persistence import policy_store
 from persistence.db import make_engine
-from prism import graphiql, telemetry
+from prism import dashboard, graphiql, telemetry
 from prism.graphql_http import GraphQLEndpoint
 from prism.schemas import SchemaRegistry
 from prism.settings import Settings
@@ -128,6 +128,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),
+            Route("/dashboard", dashboard.page(settings, engine)),
             Mount("/static", StaticFiles(directory=graphiql.STATIC_DIR), name="static"),
         ],
         lifespan=lifespan,
