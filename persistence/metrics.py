@@ -17,13 +17,15 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from authz.viewer import Viewer
-from domain.metrics import BUSINESS_ZONE, FUNNEL_STAGES, Dimension, Kpi
+from domain.metrics import FUNNEL_STAGES, Dimension, Kpi
 from persistence.access import CompiledPolicy
 from persistence.listing import SPECS
-from persistence.metrics_sql import CUSTOMERS as _CUSTOMERS
+from persistence.metrics_churn import churn_rate
 from persistence.metrics_sql import ID_DIMENSIONS, Definition, definition, dimension
 from persistence.scope_sql import Params, scoped_rows
 
+#: Grouping a year of tickets hashes a few hundred thousand rows: in memory, not on disk.
+WORK_MEM = "64MB"
 _LABEL_COLUMNS = {"User": "display_name", "Partner": "name", "Campaign": "name"}
 
 
@@ -63,6 +65,7 @@ class _Statement:
     def __init__(self, policy: CompiledPolicy, viewer: Viewer, ask: MetricsAsk) -> None:
         self.policy, self.viewer, self.ask = policy, viewer, ask
         self.params = Params()
+        self.ctes: dict[str, str] = {}
 
     def rows(self, type_name: str, more: str = "true") -> str:
         fragment = scoped_rows(self.policy, self.viewer, type_name, SPECS[type_name].table)
@@ -97,18 +100,41 @@ class _Statement:
             found.append(f"{when} < {self.params.add(self.ask.end)}")
         return found
 
-    def select(self, kpi: Kpi, definition: Definition) -> str:
+    def records(self, definition: Definition) -> str:
+        """The viewer's records of a KPI's source, joined to their customer once and keyed by
+        every dimension but MONTH, after the region/owner/partner filters: a CTE that every
+        KPI over the same records reads, so a dashboard joins each table once."""
         source = definition.source
-        keys = [self.key(definition, d) for d in self.ask.group_by]
-        joined = self.rows(source.type_name)
-        if source.customer_fk is not None:
-            joined += f" r LEFT JOIN {self.rows('Customer')} c ON c.id = r.{source.customer_fk}"
-        else:
-            joined += " r"
-        where = [definition.where, *self.filters(definition)]
+        name = f"records_{source.type_name.lower()}"
+        if name not in self.ctes:
+            joined = self.rows(source.type_name) + " r"
+            if source.customer_fk is not None:
+                joined += f" LEFT JOIN {self.rows('Customer')} c ON c.id = r.{source.customer_fk}"
+            keys = "".join(
+                f", ({self.key(definition, d)})::text AS _k{i}"
+                for i, d in enumerate(self.ask.group_by)
+                if d is not Dimension.MONTH
+            )
+            where = " AND ".join(["true", *self.filters(definition)])
+            columns = "".join(f", r.{c}" for c in source.columns)
+            self.ctes[name] = f"SELECT r.id{columns}{keys} FROM {joined} WHERE {where}"
+        return name
+
+    def select(self, kpi: Kpi, definition: Definition) -> str:
+        keys = [
+            dimension(definition.source, d, definition.when) if d is Dimension.MONTH else f"r._k{i}"
+            for i, d in enumerate(self.ask.group_by)
+        ]
+        joined = f"{self.records(definition)} r{definition.joins}"
+        where = [definition.where]
         if definition.when is not None:
             where += self.period(definition.when)
         return self._grouped(kpi, keys, definition.value, definition.count, joined, where)
+
+    def statement(self, parts: list[str]) -> str:
+        ctes = ", ".join(f"{name} AS MATERIALIZED ({sql})" for name, sql in self.ctes.items())
+        union = " UNION ALL ".join(f"({p})" for p in parts)
+        return f"WITH {ctes} {union}" if ctes else union
 
     def _grouped(
         self, kpi: Kpi, keys: list[str], value: str, count: str, joined: str, where: list[str]
@@ -120,85 +146,8 @@ class _Statement:
             sql += " GROUP BY " + ", ".join(str(i + 2) for i in range(len(keys)))
         return sql
 
-    def churn(self) -> str:
-        """Customers that became CHURNED in a period ÷ customers ACTIVE at its start; grouped by
-        MONTH, each month of the period is a period of its own."""
-        by_month = Dimension.MONTH in self.ask.group_by
-        start, end = self._bound(self.ask.start), self._bound(self.ask.end)
-        months = ""
-        if by_month:
-            first = (
-                start
-                if self.ask.start is not None
-                else (f"(SELECT min(x.created_at) FROM {self.rows('Customer')} x)")
-            )
-            last = end if self.ask.end is not None else "now()"
-            months = (
-                (
-                    " CROSS JOIN (SELECT m, greatest(m AT TIME ZONE 'Z', {s}) AS p_start,"
-                    " least((m + interval '1 month') AT TIME ZONE 'Z', {e}) AS p_end"
-                    " FROM generate_series(date_trunc('month', {f} AT TIME ZONE 'Z'),"
-                    " {l} AT TIME ZONE 'Z', interval '1 month') AS m) mm"
-                )
-                .format(
-                    s=start if self.ask.start is not None else "'-infinity'::timestamptz",
-                    e=end if self.ask.end is not None else "'infinity'::timestamptz",
-                    f=first,
-                    l=last,
-                )
-                .replace("'Z'", f"'{BUSINESS_ZONE}'")
-            )
-            p_start, p_end = "mm.p_start", "mm.p_end"
-        else:
-            p_start = start if self.ask.start is not None else "NULL::timestamptz"
-            p_end = end if self.ask.end is not None else "'infinity'::timestamptz"
-        active = _active_at("r", p_start)
-        churned = (
-            "EXISTS (SELECT 1 FROM customer_status_change h WHERE h.customer_id = r.id"
-            f" AND h.to_status = 'CHURNED' AND h.occurred_at >= coalesce({p_start},"
-            f" '-infinity') AND h.occurred_at < {p_end})"
-        )
-        keys = [
-            "to_char(mm.m, 'YYYY-MM')" if d is Dimension.MONTH else self._customer_key(d)
-            for d in self.ask.group_by
-        ]
-        definition = Definition(_CUSTOMERS, "true", None, "", "")
-        inner = (
-            f"SELECT {', '.join([*(f'({k})::text AS k{i}' for i, k in enumerate(keys))]) or '1'}"
-            f", CASE WHEN {active} THEN 1 ELSE 0 END AS active,"
-            f" CASE WHEN {churned} THEN 1 ELSE 0 END AS churned"
-            f" FROM {self.rows('Customer')} r{months}"
-            f" WHERE {' AND '.join(['true', *self.filters(definition)])}"
-        )
-        outer_keys = [f"k{i}" for i in range(len(keys))]
-        sql = self._grouped(
-            Kpi.CHURN_RATE,
-            outer_keys,
-            "sum(churned)::numeric / nullif(sum(active), 0)",
-            "coalesce(sum(active), 0)",
-            f"({inner}) t",
-            ["true"],
-        )
-        return sql + (" HAVING sum(active) + sum(churned) > 0" if keys else "")
-
-    def _customer_key(self, dim: Dimension) -> str:
-        return self.key(Definition(_CUSTOMERS, "true", None, "", ""), dim)
-
-    def _bound(self, value: datetime | None) -> str:
+    def bound(self, value: datetime | None) -> str:
         return f"{self.params.add(value)}::timestamptz" if value is not None else "NULL"
-
-
-def _active_at(customer: str, instant: str) -> str:
-    """Whether the customer was ACTIVE at `instant`, from its status history (a change at or
-    before it, else the first change after it, else its status now)."""
-    history = f"customer_status_change h WHERE h.customer_id = {customer}.id"
-    return (
-        f"({instant} IS NOT NULL AND {customer}.created_at <= {instant} AND coalesce("
-        f"(SELECT h.to_status FROM {history} AND h.occurred_at <= {instant}"
-        " ORDER BY h.occurred_at DESC, h.id DESC LIMIT 1),"
-        f"(SELECT h.from_status FROM {history} AND h.occurred_at > {instant}"
-        f" ORDER BY h.occurred_at, h.id LIMIT 1), {customer}.status) = 'ACTIVE')"
-    )
 
 
 async def figures(
@@ -208,13 +157,12 @@ async def figures(
         return []
     statement = _Statement(policy, viewer, ask)
     parts = [
-        statement.churn()
+        churn_rate(statement)
         if kpi is Kpi.CHURN_RATE
         else statement.select(kpi, definition(kpi, statement.rows))
         for kpi in ask.kpis
     ]
-    sql = " UNION ALL ".join(f"({p})" for p in parts)
-    raw = await _run(conn, sql, statement.params.values)
+    raw = await _run(conn, statement.statement(parts), statement.params.values)
     labels = await _labels(conn, policy, viewer, ask.group_by, raw)
     width = len(ask.group_by)
     found = []
@@ -237,14 +185,19 @@ async def figures(
 
 
 async def _run(conn: AsyncConnection, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    """Run a figures statement without JIT: PostgreSQL would spend a second or more compiling
-    the many small per-record subqueries of a KPI statement, far more than running them."""
-    await conn.exec_driver_sql("SET jit = off")
+    """Run a figures statement without JIT (PostgreSQL would spend a second or more compiling
+    a KPI statement's many expressions, more than running them) and with room to hash."""
+    await conn.exec_driver_sql(
+        f"SELECT set_config('jit', 'off', false), set_config('work_mem', '{WORK_MEM}', false)"
+    )
     try:
         result = await conn.exec_driver_sql(sql, tuple(params))
         return [tuple(row) for row in result.all()]
     finally:
-        await conn.exec_driver_sql("RESET jit")
+        await conn.exec_driver_sql(
+            "SELECT set_config(name, reset_val, false) FROM pg_settings"
+            " WHERE name IN ('jit', 'work_mem')"
+        )
 
 
 async def _labels(

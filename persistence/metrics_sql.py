@@ -15,6 +15,8 @@ from domain.metrics import BUSINESS_ZONE, Dimension, Kpi
 #: The viewer's rows of a type, as a derived table: `rows("Opportunity", "stage = 'X'")`.
 Rows = Callable[[str, str], str]
 
+#: A ticket moved back from RESOLVED or FOLLOW_UP (a partial index keeps these few at hand).
+REOPENED = "from_status IN ('RESOLVED', 'FOLLOW_UP') AND to_status = 'IN_PROGRESS'"
 OPEN_STAGES = "('QUALIFICATION', 'NEEDS_ANALYSIS', 'PROPOSAL', 'NEGOTIATION')"
 WON = "'CLOSED_WON'"
 
@@ -25,14 +27,23 @@ class Source:
 
     type_name: str
     customer_fk: str | None  # column of r naming its customer; None: no customer
+    columns: tuple[str, ...] = ()  # the columns of r the KPIs read
 
 
-LEADS = Source("Lead", "converted_customer_id")
-DEALS = Source("Opportunity", "customer_id")
-TICKETS = Source("Ticket", "customer_id")
-SURVEYS = Source("SurveyResponse", "customer_id")
-CUSTOMERS = Source("Customer", None)
-CAMPAIGNS = Source("Campaign", None)
+LEADS = Source(
+    "Lead",
+    "converted_customer_id",
+    ("status", "created_at", "campaign_id", "converted_customer_id"),
+)
+DEALS = Source("Opportunity", "customer_id", ("stage", "amount", "created_at", "closed_at"))
+TICKETS = Source(
+    "Ticket",
+    "customer_id",
+    ("created_at", "first_responded_at", "resolved_at", "resolution_due_at"),
+)
+SURVEYS = Source("SurveyResponse", "customer_id", ("kind", "score", "responded_at"))
+CUSTOMERS = Source("Customer", None, ())
+CAMPAIGNS = Source("Campaign", None, ("cost", "starts_on", "channel"))
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,7 @@ class Definition:
     when: str | None
     value: str
     count: str
+    joins: str = ""  # further tables the aggregates read, joined to `r`
 
 
 def _avg(flag: str) -> str:
@@ -64,18 +76,19 @@ def definition(kpi: Kpi, rows: Rows) -> Definition:
 def _first_contact(rows: Rows) -> Definition:
     """Resolved with at most one visit (that the viewer may see) and never reopened."""
     visits = rows("ServiceVisit", "true")
-    events = rows("TicketEvent", "true")
+    reopened = rows("TicketEvent", REOPENED)
     return Definition(
         TICKETS,
         "r.resolved_at IS NOT NULL",
         "r.resolved_at",
-        _avg(
-            f"(SELECT count(*) FROM {visits} v WHERE v.ticket_id = r.id) <= 1"
-            f" AND NOT EXISTS (SELECT 1 FROM {events} e WHERE e.ticket_id = r.id"
-            " AND e.from_status IN ('RESOLVED', 'FOLLOW_UP')"
-            " AND e.to_status = 'IN_PROGRESS')"
-        ),
+        _avg("coalesce(visits.n, 0) <= 1 AND reopened.ticket_id IS NULL"),
         "count(*)",
+        joins=(
+            f" LEFT JOIN (SELECT v.ticket_id, count(*) AS n FROM {visits} v GROUP BY v.ticket_id)"
+            " visits ON visits.ticket_id = r.id"
+            f" LEFT JOIN (SELECT DISTINCT e.ticket_id FROM {reopened} e) reopened"
+            " ON reopened.ticket_id = r.id"
+        ),
     )
 
 
@@ -149,15 +162,20 @@ _DEFINITIONS[Kpi.COST_PER_LEAD] = lambda rows: _cost_per_lead(rows)
 _DEFINITIONS[Kpi.CAMPAIGN_ROI] = lambda rows: _campaign_roi(rows)
 
 
-def _won_of(rows: Rows, customer: str) -> str:
-    deals = rows("Opportunity", f"stage = {WON}")
-    return f"(SELECT sum(o.amount) FROM {deals} o WHERE o.customer_id = {customer})"
-
-
 def _lifetime_value(rows: Rows) -> Definition:
     """Lifetime value as `Customer.lifetimeValue` is: the won deals the viewer may see."""
-    won = _won_of(rows, "r.id")
-    return Definition(CUSTOMERS, f"{won} IS NOT NULL", None, f"avg({won})", "count(*)")
+    deals = rows("Opportunity", f"stage = {WON}")
+    return Definition(
+        CUSTOMERS,
+        "true",
+        None,
+        "avg(won.amount)",
+        "count(*)",
+        joins=(
+            f" JOIN (SELECT o.customer_id, sum(o.amount) AS amount FROM {deals} o"
+            " GROUP BY o.customer_id) won ON won.customer_id = r.id"
+        ),
+    )
 
 
 def _campaign_leads(rows: Rows) -> str:

@@ -121,6 +121,15 @@ def upgrade() -> None:
         ["to_status", "occurred_at"],
         unique=False,
     )
+    op.create_index(
+        "ix_ticket_event_reopened",
+        "ticket_event",
+        ["ticket_id"],
+        unique=False,
+        postgresql_where=sa.text(
+            "from_status IN ('RESOLVED', 'FOLLOW_UP') AND to_status = 'IN_PROGRESS'"
+        ),
+    )
     op.execute(
         """
         CREATE FUNCTION prism_record_customer_status() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -144,6 +153,13 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     _policy_lines(add=False)
+    op.drop_index(
+        "ix_ticket_event_reopened",
+        table_name="ticket_event",
+        postgresql_where=sa.text(
+            "from_status IN ('RESOLVED', 'FOLLOW_UP') AND to_status = 'IN_PROGRESS'"
+        ),
+    )
     op.execute("DROP TRIGGER customer_record_status_change ON customer")
     op.execute("DROP FUNCTION prism_record_customer_status()")
     op.drop_index(
