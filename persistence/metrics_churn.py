@@ -23,12 +23,11 @@ def _periods(statement: _Statement, by_month: bool) -> str:
     if not by_month:
         return f"SELECT NULL::text AS month, {start}::timestamptz AS p_start, {end}::timestamptz" \
             " AS p_end"  # fmt: skip
-    first = (
-        start
-        if ask.start is not None
-        else (f"(SELECT min(x.created_at) FROM {statement.rows('Customer')} x)")
-    )
-    last = end if ask.end is not None else "now()"
+    # Months before the first customer or after today hold no figure: a period of centuries
+    # costs no more than the data's own.
+    earliest = f"(SELECT min(x.created_at) FROM {statement.rows('Customer')} x)"
+    first = f"greatest({start}, {earliest})" if ask.start is not None else earliest
+    last = f"least({end}, now())" if ask.end is not None else "now()"
     lower = start if ask.start is not None else "'-infinity'::timestamptz"
     upper = end if ask.end is not None else "'infinity'::timestamptz"
     zone = f"'{BUSINESS_ZONE}'"

@@ -14,6 +14,8 @@ from schema.ids import decode_id_of
 
 #: More dimensions than this make groups of one record: a listing, not a figure.
 MAX_DIMENSIONS = 4
+#: IDs a filter may name, as `nodes(ids:)` takes.
+MAX_IDS = 100
 
 
 def ask_of(kpis: Sequence[Kpi], group_by: Sequence[Dimension], filter_: Any) -> metrics.MetricsAsk:
@@ -36,6 +38,8 @@ def ask_of(kpis: Sequence[Kpi], group_by: Sequence[Dimension], filter_: Any) -> 
             ("partner_ids", "Partner", "filter.partnerIds"),
         ):
             ids = getattr(filter_, name)
+            if ids is not None and len(ids) > MAX_IDS:
+                raise BadInput(f"`{field}` may hold at most {MAX_IDS} IDs", field)
             if ids is not None:
                 values[name] = tuple(decode_id_of(i, type_name, field) for i in ids)
     return metrics.MetricsAsk(

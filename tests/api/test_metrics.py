@@ -143,3 +143,21 @@ async def test_create_campaign_and_link_a_lead(api: Api) -> None:
     assert bad["data"]["createCampaign"]["userErrors"] == [
         {"field": "endsOn", "code": "BAD_USER_INPUT"}
     ]
+
+
+async def test_hostile_periods_and_lists_are_bounded(api: Api) -> None:
+    await f.user(api.engine, role="ADMIN", external_id="boss")
+    await f.customer(api.engine, status="ACTIVE")
+    centuries = {"from": "1900-01-01T00:00:00+00:00", "to": "9000-01-01T00:00:00+00:00"}
+    body = await api.query(
+        METRICS, {"kpis": ["CHURN_RATE"], "groupBy": ["MONTH"], "filter": centuries}, sub="boss"
+    )
+    assert "errors" not in body
+    # Only the months since the first customer and up to today can hold a figure.
+    assert len(body["data"]["metrics"]) <= 2
+    many = {"ownerIds": [encode_id("User", i) for i in range(1, 102)]}
+    refused = await api.query(METRICS, {"kpis": ["LEAD_COUNT"], "filter": many}, sub="boss")
+    assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    wide = ["REGION", "INDUSTRY", "OWNER", "PARTNER", "TIER"]
+    refused = await api.query(METRICS, {"kpis": ["LEAD_COUNT"], "groupBy": wide}, sub="boss")
+    assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

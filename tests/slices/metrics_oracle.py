@@ -347,10 +347,9 @@ class Oracle:
         w = self.w
         periods: list[tuple[datetime | None, datetime | None, str | None]]
         if "MONTH" in ask.group_by:
-            first = ask.start or min(
-                (at(w.customers[c].created) for c in self.s.customers), default=None
-            )
-            last = ask.end or datetime.now(ZONE)
+            earliest = min((at(w.customers[c].created) for c in self.s.customers), default=None)
+            first = max(ask.start, earliest) if ask.start and earliest else earliest
+            last = min(ask.end, datetime.now(ZONE)) if ask.end else datetime.now(ZONE)
             periods = []
             if first is not None:
                 m = first.astimezone(ZONE).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
