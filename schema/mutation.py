@@ -147,7 +147,6 @@ class CreateLeadInput:
     score: int | None = None
     assignee_id: strawberry.ID | None = None
     partner_id: strawberry.ID | None = None
-    campaign_id: strawberry.ID | None = None
 
 
 @strawberry.type(description="Result of createLead.")

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from persistence import models as m
-from schema.ids import encode_id
+from schema.ids import decode_id, encode_id
 from tests import factories as f
 from tests.conftest import Api
 
@@ -125,14 +125,13 @@ async def test_create_campaign_and_link_a_lead(api: Api) -> None:
     campaign = payload["campaign"]
     assert campaign["cost"] == "50000.00"
     assert campaign["status"] == "PLANNED"
-    lead = await api.query(
-        """mutation($c: ID!, $me: ID!) { createLead(input: {companyName: "新线索", source: EVENT,
-             campaignId: $c, assigneeId: $me}) {
-           lead { campaign { name } } userErrors { code } } }""",
-        {"c": campaign["id"], "me": encode_id("User", manager)},
+    lead = await f.lead(api.engine, assignee_id=manager, campaign_id=decode_id(campaign["id"])[1])
+    read = await api.query(
+        "query($id: ID!) { lead(id: $id) { campaign { name } } }",
+        {"id": encode_id("Lead", lead)},
         sub="manager",
     )
-    assert lead["data"]["createLead"]["lead"]["campaign"] == {"name": "华东工业展"}
+    assert read["data"]["lead"]["campaign"] == {"name": "华东工业展"}
     listed = await api.query("{ campaigns { totalCount nodes { name } } }", sub="manager")
     assert listed["data"]["campaigns"]["totalCount"] == 1
     bad = await api.query(
