@@ -70,6 +70,7 @@ DOMAIN_TYPES = (
     # Issue 11: lead routing rules and web forms (admins manage; managers read rules).
     "AssignmentRule",
     "WebForm",
+    "Campaign",
 )
 
 #: Each mutation and admin query -> the (type, act) cell of the policy that allows it. A role's
@@ -91,6 +92,7 @@ MUTATION_ACTIONS: dict[str, tuple[str, str]] = {
     "updateTicketStatus": ("Ticket", "updateStatus"),
     "recordServiceVisit": ("ServiceVisit", "record"),
     "logInteraction": ("Interaction", "log"),
+    "createCampaign": ("Campaign", "create"),
     "updatePolicy": (POLICY_TYPE, "manage"),
     # Workflows (CONTRACT §7): service configuration is policy administration.
     "updateSlaPolicy": (POLICY_TYPE, "manage"),

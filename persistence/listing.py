@@ -204,6 +204,13 @@ SPECS: dict[str, ListSpec] = {
             ("OCCURRED_AT", Direction.DESC),
         ),
         ListSpec(
+            "Campaign",
+            m.Campaign.__table__,
+            {**_TIMES, "NAME": "name", "STARTS_ON": "starts_on"},
+            ("STARTS_ON", Direction.DESC),
+            search=("name",),
+        ),
+        ListSpec(
             "SurveyResponse",
             m.SurveyResponse.__table__,
             {"RESPONDED_AT": "responded_at", "ID": "id"},

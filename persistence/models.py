@@ -173,6 +173,27 @@ class Customer(Base):
     )
 
 
+class CustomerStatusChange(Base):
+    """A change of `Customer.status`, written by a trigger on every path (CHURN_RATE's history)."""
+
+    __tablename__ = "customer_status_change"
+    id: Mapped[int] = pk()
+    customer_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("customer.id", ondelete="CASCADE")
+    )
+    from_status: Mapped[enums.CustomerStatus | None] = mapped_column(
+        pg_enum(enums.CustomerStatus, "customer_status")
+    )
+    to_status: Mapped[enums.CustomerStatus] = mapped_column(
+        pg_enum(enums.CustomerStatus, "customer_status")
+    )
+    occurred_at: Mapped[datetime] = created()
+    __table_args__ = (
+        Index(None, "customer_id", "occurred_at", "id"),
+        Index(None, "to_status", "occurred_at"),
+    )
+
+
 class Contact(Base):
     __tablename__ = "contact"
     id: Mapped[int] = pk()
@@ -190,6 +211,31 @@ class Contact(Base):
     __table_args__ = (
         CheckConstraint("length(btrim(name)) > 0", name="name_present"),
         Index(None, "customer_id", "name", "id"),
+        Index(None, "name", "id"),
+        Index(None, "updated_at", "id"),
+    )
+
+
+class Campaign(Base):
+    """A marketing activity that brings leads; its cost is what COST_PER_LEAD and ROI divide."""
+
+    __tablename__ = "campaign"
+    id: Mapped[int] = pk()
+    name: Mapped[str] = mapped_column(String(200))
+    channel: Mapped[enums.Channel] = mapped_column(CHANNEL)
+    starts_on: Mapped[date] = mapped_column(Date, index=True)
+    ends_on: Mapped[date] = mapped_column(Date)
+    cost: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+    status: Mapped[enums.CampaignStatus] = mapped_column(
+        pg_enum(enums.CampaignStatus, "campaign_status"), server_default="PLANNED"
+    )
+    version: Mapped[int] = version()
+    created_at: Mapped[datetime] = created()
+    updated_at: Mapped[datetime] = updated()
+    __table_args__ = (
+        CheckConstraint("length(btrim(name)) > 0", name="name_present"),
+        CheckConstraint("ends_on >= starts_on", name="term"),
+        CheckConstraint("cost >= 0", name="cost"),
         Index(None, "name", "id"),
         Index(None, "updated_at", "id"),
     )
@@ -223,6 +269,7 @@ class Lead(Base):
     # The channel user who wrote in, so their next message finds this lead (CONTRACT §9).
     wecom_user_id: Mapped[str | None] = mapped_column(String(64), index=True)
     dingtalk_user_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    campaign_id: Mapped[int | None] = fk("campaign.id")
     version: Mapped[int] = version()
     created_at: Mapped[datetime] = created()
     updated_at: Mapped[datetime] = updated()
@@ -390,7 +437,17 @@ class TicketEvent(Base):
     )
     actor_id: Mapped[int | None] = fk("app_user.id")
     occurred_at: Mapped[datetime] = created()
-    __table_args__ = (Index(None, "customer_id", "occurred_at", "id"),)
+    __table_args__ = (
+        Index(None, "customer_id", "occurred_at", "id"),
+        # Reopenings, for FIRST_CONTACT_RESOLUTION_RATE: few among many events.
+        Index(
+            "ix_ticket_event_reopened",
+            "ticket_id",
+            postgresql_where=text(
+                "from_status IN ('RESOLVED', 'FOLLOW_UP') AND to_status = 'IN_PROGRESS'"
+            ),
+        ),
+    )
 
 
 class ServiceVisit(Base):

@@ -205,6 +205,7 @@ BUILDERS: dict[str, ScopeBuilder] = {
     "Lead": _plain(m.Lead.__table__),
     "Opportunity": _plain(m.Opportunity.__table__),
     "Task": _plain(m.Task.__table__),
+    "Campaign": _plain(m.Campaign.__table__),
     "Partner": _partner,
     "User": _user,
     "AssignmentRule": _plain(m.AssignmentRule.__table__),

@@ -22,7 +22,7 @@ from domain.clock import Clock, SystemClock
 from persistence import policy_store
 from persistence.db import make_engine
 from persistence.jobs import Worker
-from prism import graphiql, telemetry
+from prism import dashboard, graphiql, telemetry
 from prism.channels import Channels
 from prism.graphql_http import GraphQLEndpoint
 from prism.schemas import SchemaRegistry
@@ -166,6 +166,7 @@ def create_app(settings: Settings, database_url: str, clock: Clock | None = None
             Route("/readyz", readyz),
             Route("/metrics", metrics),
             *Channels(settings, engine, state.clock).routes(),
+            Route("/dashboard", dashboard.page(settings, engine)),
             Mount("/static", StaticFiles(directory=graphiql.STATIC_DIR), name="static"),
         ],
         lifespan=lifespan,

@@ -16,6 +16,7 @@ from domain.enums import Role
 from prism.plans import PlanCache
 from schema.build import build_full_schema
 from schema.catalogue import field_catalogue
+from schema.metrics import absent_for
 from schema.roles import role_schema
 
 VALIDATION_CACHE_SIZE = 1000
@@ -75,7 +76,7 @@ class SchemaRegistry:
             schema = role_schema(
                 self.full._schema,
                 policy.hidden_types,
-                policy.hidden_fields | policy.absent_operations(),
+                policy.hidden_fields | policy.absent_operations() | analytics_absent(policy),
             )
             slices[role] = RoleSlice(policy=_as_served(policy, schema), schema=schema)
         self._slices = slices
@@ -90,6 +91,11 @@ class SchemaRegistry:
 
     def sdl(self, role: Role) -> str:
         return print_schema(self.slice(role).schema)
+
+
+def analytics_absent(policy: RolePolicy) -> frozenset[str]:
+    """KPIs, dimensions and analytics fields computed from what the role may not read."""
+    return absent_for(policy.fields)
 
 
 def _shape(value: Any) -> str:

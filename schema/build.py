@@ -8,6 +8,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.name_converter import NameConverter
 
+from schema.campaign import Campaign
 from schema.engagement import Contact, Interaction, Task
 from schema.lead_routing import AssignmentRule, WebForm
 from schema.people import Partner, User
@@ -53,5 +54,6 @@ def build_full_schema() -> strawberry.Schema:
             WebhookDelivery,
             AssignmentRule,
             WebForm,
+            Campaign,
         ],
     )

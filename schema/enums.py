@@ -9,6 +9,7 @@ from __future__ import annotations
 import strawberry
 
 from domain.enums import (
+    CampaignStatus,
     Channel,
     ContractStatus,
     CustomerStatus,
@@ -34,6 +35,7 @@ from domain.enums import (
 )
 
 __all__ = [
+    "CampaignStatus",
     "Channel",
     "ContractStatus",
     "CustomerStatus",
@@ -83,3 +85,4 @@ strawberry.enum(TaskStatus, description="State of a follow-up task.")
 strawberry.enum(TaskKind, description="Why a task exists: the process or person that made it.")
 strawberry.enum(SurveyKind, description="CSAT (1–5) or NPS (0–10).")
 strawberry.enum(TicketEventKind, description="What happened to a ticket.")
+strawberry.enum(CampaignStatus, description="Where a marketing campaign is in its life.")

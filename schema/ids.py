@@ -23,6 +23,7 @@ REFERENCES = {
     "task_id": "Task",
     "webhook_endpoint_id": "WebhookEndpoint",
     "assignment_rule_id": "AssignmentRule",  # issue 11
+    "campaign_id": "Campaign",
 }
 
 

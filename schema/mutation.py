@@ -16,6 +16,7 @@ from persistence.service_store import ServiceStore
 from resolvers import lists
 from resolvers.mutations import run
 from schema.admin import AdminMutation
+from schema.campaign import CampaignMutation
 from schema.customer import Customer
 from schema.engagement import Contact, Interaction
 from schema.enums import (
@@ -309,6 +310,7 @@ class Mutation(
     SurveyMutation,
     LeadRoutingMutation,
     LeadFlowMutation,
+    CampaignMutation,
     AdminMutation,
 ):
     @strawberry.mutation(description="Create a channel partner (admins).")

@@ -11,6 +11,7 @@ from strawberry.types import Info
 from resolvers import lists
 from resolvers.context import context_of
 from schema.admin import AdminQuery
+from schema.campaign import CampaignQuery
 from schema.common_args import After, Before, First, Last
 from schema.connection import Connection
 from schema.customer import Customer, CustomerFilter, CustomerOrder
@@ -27,6 +28,7 @@ from schema.engagement import (
 )
 from schema.ids import decode_id, decode_id_of
 from schema.lead_routing import LeadRoutingQuery
+from schema.metrics import MetricsQuery
 from schema.node import Node
 from schema.people import Partner, PartnerFilter, PartnerOrder, User, UserFilter, UserOrder, Viewer
 from schema.registry import CLASSES
@@ -71,7 +73,9 @@ async def _one(info: Info, type_name: str, global_id: str) -> Any:
 
 
 @strawberry.type(description="Everything you can read, each list cut to your slice.")
-class Query(ServiceFlowQuery, WebhookQuery, LeadRoutingQuery, AdminQuery):
+class Query(
+    ServiceFlowQuery, WebhookQuery, LeadRoutingQuery, CampaignQuery, MetricsQuery, AdminQuery
+):
     @strawberry.field(description="Fetch any object by its global ID; null if not visible.")
     async def node(self, info: Info, id: IdArg) -> Node | None:
         return await _node(info, id)

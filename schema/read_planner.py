@@ -73,7 +73,11 @@ def _input_object(type_name: str, value: dict[str, Any]) -> Any:
     definition = build_full_schema().get_type_by_name(type_name)
     if definition is None or not hasattr(definition, "origin"):
         raise Unsupported(f"input {type_name}")
-    return definition.origin(**{snake(k): v for k, v in value.items()})  # type: ignore[misc,operator]
+    # A field named apart from its Python name (`from` is `from_`) goes by its Python name.
+    names = {f.graphql_name: f.python_name for f in getattr(definition, "fields", ())}
+    return definition.origin(  # type: ignore[misc,operator]
+        **{names.get(k) or snake(k): v for k, v in value.items()}
+    )
 
 
 class ReadPlanner:

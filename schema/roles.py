@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from graphql import (
     GraphQLArgument,
+    GraphQLEnumType,
     GraphQLField,
     GraphQLInputObjectType,
     GraphQLInterfaceType,
@@ -141,6 +142,13 @@ def role_schema(
                     resolve_type=_type_name,
                     types=lambda t=type_: [named(m) for m in t.types if m.name not in gone_types],
                 )
+            )
+        elif isinstance(type_, GraphQLEnumType) and (
+            dropped := {v for v in type_.values if f"{type_.name}.{v}" in gone_fields}
+        ):
+            # An enum value the role may not use (`Kpi.WIN_RATE` without opportunities).
+            new = GraphQLEnumType(
+                **_kwargs(type_, values={n: v for n, v in type_.values.items() if n not in dropped})
             )
         elif isinstance(type_, GraphQLInputObjectType) and (hidden := _input_hidden(type_.name)):
             new = GraphQLInputObjectType(

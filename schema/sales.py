@@ -18,11 +18,13 @@ from schema.node import Node
 from schema.registry import entity
 
 if TYPE_CHECKING:
+    from schema.campaign import Campaign
     from schema.customer import Customer
     from schema.people import Partner, User
 
 CUSTOMER = "schema.customer"
 PEOPLE = "schema.people"
+CAMPAIGN = "schema.campaign"
 
 
 @entity("Lead")
@@ -53,6 +55,11 @@ class Lead(Node):
     assignee_id: strawberry.Private[int | None]
     partner_id: strawberry.Private[int | None]
     converted_customer_id: strawberry.Private[int | None]
+    campaign_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="The marketing campaign that brought this lead.")
+    async def campaign(self, info: Info) -> Annotated[Campaign, strawberry.lazy(CAMPAIGN)] | None:
+        return await lists.node(info, "Campaign", self.campaign_id)
 
     @strawberry.field(description="The user working this lead.")
     async def assignee(self, info: Info) -> Annotated[User, strawberry.lazy(PEOPLE)] | None:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Build the browser assets Prism serves itself (GraphiQL and React from the npm registry, pinned
-# by frontend/package-lock.json) into prism/static/vendor/, so no page needs a CDN. bootstrap.sh
+# Build the browser assets Prism serves itself (GraphiQL, React and ECharts from the npm registry,
+# pinned by frontend/package-lock.json) into prism/static/vendor/, so no page needs a CDN. bootstrap.sh
 # runs this; it does nothing while the built files match the lock (pass --force to rebuild).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,5 +26,6 @@ cp frontend/node_modules/react/umd/react.production.min.js \
   frontend/node_modules/react-dom/umd/react-dom.production.min.js \
   frontend/node_modules/graphiql/graphiql.min.js \
   frontend/node_modules/graphiql/graphiql.min.css \
+  frontend/node_modules/echarts/dist/echarts.min.js \
   "$OUT/"
 echo "$want" > "$STAMP"

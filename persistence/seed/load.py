@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from persistence.seed import accounts, activity, sales, service
+from persistence.seed import accounts, activity, marketing, sales, service
 from persistence.seed.progress import Progress
 from persistence.seed.world import Row, World
 
@@ -37,6 +37,8 @@ TABLES: tuple[TableLoad, ...] = (
     TableLoad("app_user", accounts.USER_COLUMNS, accounts.users),
     TableLoad("customer", accounts.CUSTOMER_COLUMNS, accounts.customers),
     TableLoad("contact", accounts.CONTACT_COLUMNS, accounts.contacts),
+    TableLoad("customer_status_change", marketing.STATUS_CHANGE_COLUMNS, marketing.status_changes),
+    TableLoad("campaign", marketing.CAMPAIGN_COLUMNS, marketing.campaigns),
     TableLoad("lead", sales.LEAD_COLUMNS, sales.leads),
     TableLoad("opportunity", sales.OPPORTUNITY_COLUMNS, sales.opportunities),
     TableLoad("opportunity_stage_change", sales.STAGE_CHANGE_COLUMNS, sales.stage_changes),

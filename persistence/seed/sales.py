@@ -19,6 +19,7 @@ from domain.enums import (
 )
 from persistence.seed import vocab
 from persistence.seed.accounts import SALES_REGIONS, city_in
+from persistence.seed.marketing import campaign_of
 from persistence.seed.world import (
     DAY,
     HISTORY,
@@ -34,7 +35,7 @@ from persistence.seed.world import (
 LEAD_COLUMNS = (
     "id", "company_name", "contact_name", "email", "phone", "source", "region", "industry",
     "score", "status", "assignee_id", "partner_id", "first_contact_due_at", "first_contacted_at",
-    "converted_customer_id", "version", "created_at", "updated_at",
+    "converted_customer_id", "version", "created_at", "updated_at", "campaign_id",
 )  # fmt: skip
 OPPORTUNITY_COLUMNS = (
     "id", "customer_id", "name", "amount", "currency", "stage", "probability",
@@ -181,7 +182,7 @@ def leads(w: World) -> Iterator[Row]:
             lid, company, person.name, w.fake.email(person.local, domain),
             w.fake.mobile() if w.chance(0.8) else None, source, region, industry, score, status,
             assignee, partner, at(due), at(contacted) if contacted else None, converted, 1,
-            at(created), at(times[-1]),
+            at(created), at(times[-1]), campaign_of(w, lid, source),
         )  # fmt: skip
 
 

@@ -42,6 +42,7 @@ CATALOGUE: dict[str, tuple[str, ...]] = {
         "address", "owner", "partner", "creditLimit", "internalNotes", "lifetimeValue", "version",
     ),
     "Contact": ("customer", "name", "title", "email", "phone", "isPrimary"),
+    "Campaign": ("name", "channel", "startsOn", "endsOn", "cost", "status"),
     "Lead": (
         "companyName", "contactName", "email", "phone", "source", "region", "score", "status",
         "assignee", "partner",
@@ -96,6 +97,7 @@ EXPECTED_READ: dict[Role, dict[str, str]] = {
         "User": "all",
         "Task": "team",
         "AssignmentRule": "all",
+        "Campaign": "all",
     },
     Role.SALES_REP: {
         "Customer": "own",
@@ -106,6 +108,7 @@ EXPECTED_READ: dict[Role, dict[str, str]] = {
         "Partner": "all",
         "User": "all",
         "Task": "own",
+        "Campaign": "all",
     },
     Role.PARTNER_USER: {
         "Customer": "partner",
@@ -118,6 +121,7 @@ EXPECTED_READ: dict[Role, dict[str, str]] = {
         "Partner": "partner",
         "User": "partner",
         "Task": "own",
+        "Campaign": "none",
     },
     Role.TECHNICIAN: {
         **dict.fromkeys(("Ticket", "TicketEvent", "Customer", "Asset", "Contact"), "assigned"),
@@ -127,8 +131,9 @@ EXPECTED_READ: dict[Role, dict[str, str]] = {
         "Task": "own",
         "Interaction": "none",
         "SurveyResponse": "none",
+        "Campaign": "none",
     },
-    Role.SERVICE_AGENT: dict.fromkeys(SERVICE_SIDE, "all"),
+    Role.SERVICE_AGENT: {**dict.fromkeys(SERVICE_SIDE, "all"), "Campaign": "none"},
     Role.ANALYST: dict.fromkeys(set(DOMAIN_TYPES) - WEBHOOK_TYPES, "all"),
 }
 
@@ -201,6 +206,7 @@ EXPECTED_ACTIONS: dict[Role, dict[tuple[str, str], str]] = {
         ("Contract", "create"): "customer",
         ("Lead", "distribute"): "team_or_unassigned",
         ("Opportunity", "decide"): "team",
+        ("Campaign", "create"): "all",
     },
     Role.SALES_REP: {
         ("Customer", "create"): "all",

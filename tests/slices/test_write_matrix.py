@@ -74,6 +74,7 @@ BOOKKEEPING = frozenset({m.RateLimitWindow.__tablename__, m.IdempotencyKey.__tab
 POLICY_TABLE = m.CasbinRule.__tablename__
 TABLE_OF = {
     "Partner": m.Partner.__tablename__,
+    "Campaign": m.Campaign.__tablename__,
     "User": m.User.__tablename__,
     "Customer": m.Customer.__tablename__,
     "Contact": m.Contact.__tablename__,

@@ -60,6 +60,7 @@ MUTATIONS: dict[str, frozenset[str]] = {
     "rejectLead": frozenset({"PARTNER_USER"}),
     "approveDeal": ADMIN | {"SALES_MANAGER"},
     "rejectDeal": ADMIN | {"SALES_MANAGER"},
+    "createCampaign": ADMIN | {"SALES_MANAGER"},  # policy: marketing is run by managers
 }
 
 # §5: "`…Id` for a reference": every ID field of a mutation input and the type it must name.
@@ -146,6 +147,7 @@ EFFECTS: dict[str, tuple[str, str]] = {
     "updatePolicy": ("Policy", "same"),
     "createUser": ("User", "insert"),
     "createPartner": ("Partner", "insert"),
+    "createCampaign": ("Campaign", "insert"),
     "createCustomer": ("Customer", "insert"),
     "updateCustomer": ("Customer", "version"),
     "createContact": ("Contact", "insert"),
@@ -336,6 +338,10 @@ class Inputs:
 
     def _update_policy(self) -> dict[str, Any]:
         return {"csv": self.policy_csv}
+
+    def _create_campaign(self) -> dict[str, Any]:
+        return {"name": f"活动 {self.unique}", "channel": "EVENT", "startsOn": "2026-03-01",
+                "endsOn": "2026-03-02", "cost": "10.00"}  # fmt: skip
 
     def _create_partner(self) -> dict[str, Any]:
         return {"name": f"渠道 {self.unique}", "kind": "DEALER", "tier": "GOLD", "region": "EAST"}
