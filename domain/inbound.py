@@ -131,6 +131,7 @@ async def receive_web_form(
                 "status": LeadStatus.NEW,
                 "region": region,
                 "industry": data.get("industry"),
+                "campaign_id": form.get("campaign_id"),
             }
         )
         lead_id, merged = await desk.insert_lead(values), False

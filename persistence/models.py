@@ -798,8 +798,7 @@ class WebForm(Base):
     id: Mapped[int] = pk()
     name: Mapped[str] = mapped_column(String(200))
     form_key: Mapped[str] = mapped_column(String(64), unique=True)
-    # The campaign's id; a plain column until the campaign table is merged (issue 12).
-    campaign_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    campaign_id: Mapped[int | None] = fk("campaign.id")
     created_at: Mapped[datetime] = created()
     updated_at: Mapped[datetime] = updated()
     __table_args__ = (

@@ -175,3 +175,15 @@ async def service_visit(db: Any, ticket_id: int, customer_id: int, **kw: Any) ->
         "scheduled_end": NOW + timedelta(hours=2),
     }
     return await _insert(db, m.ServiceVisit, **{**values, **kw})
+
+
+async def campaign(db: Any, **kw: Any) -> int:
+    n = next(_seq)
+    values = {
+        "name": f"2027 工博会 {n}",
+        "channel": "EVENT",
+        "starts_on": date(2027, 1, 1),
+        "ends_on": date(2027, 12, 31),
+        "cost": Decimal("50000.00"),
+    }
+    return await _insert(db, m.Campaign, **{**values, **kw})

@@ -58,12 +58,13 @@ mutation($input: CreateWebFormInput!) {
 
 
 async def _form(api: Api) -> str:
+    campaign = gid("Campaign", await f.campaign(api.engine))
     body = await api.query(
-        CREATE_FORM, {"input": {"name": "官网咨询", "campaignId": gid("Campaign", 7)}}, sub="admin"
+        CREATE_FORM, {"input": {"name": "官网咨询", "campaignId": campaign}}, sub="admin"
     )
     created = data(body, "createWebForm")
     assert created["userErrors"] == []
-    assert created["webForm"]["campaignId"] == gid("Campaign", 7)
+    assert created["webForm"]["campaignId"] == campaign
     return str(created["formKey"])
 
 

@@ -148,11 +148,16 @@ def upgrade() -> None:
         EXECUTE FUNCTION prism_record_customer_status()
         """
     )
+    # A web form's campaign (issue 11 kept it as a plain column until this table existed).
+    op.create_foreign_key(
+        op.f("fk_web_form_campaign_id_campaign"), "web_form", "campaign", ["campaign_id"], ["id"]
+    )
     _policy_lines(add=True)
 
 
 def downgrade() -> None:
     _policy_lines(add=False)
+    op.drop_constraint(op.f("fk_web_form_campaign_id_campaign"), "web_form", type_="foreignkey")
     op.drop_index(
         "ix_ticket_event_reopened",
         table_name="ticket_event",
