@@ -80,9 +80,7 @@ def test_every_id_input_field_declares_the_type_it_names() -> None:
             snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
             if getattr(inner, "name", None) == "ID" and snake not in REFERENCES:
                 undeclared.append(f"{input_type.name}.{name}")
-    # The Campaign type arrives with issue 12; until then createWebForm decodes `campaignId`
-    # itself and keeps it as a plain column (schema/lead_routing.py).
-    assert undeclared == ["CreateWebFormInput.campaignId"]
+    assert undeclared == []
 
 
 async def test_a_store_opens_only_for_an_act_the_role_has(

@@ -197,7 +197,7 @@ EXPECTED_ACTIONS: dict[Role, dict[tuple[str, str], str]] = {
         ("Customer", "update"): "team",
         ("Contact", "create"): "customer",
         ("Lead", "create"): "all",
-        ("Lead", "convert"): "team",
+        ("Lead", "convert"): "team_or_unassigned",
         ("Opportunity", "create"): "customer",
         ("Opportunity", "update"): "team",
         ("Interaction", "log"): "customer_or_lead",

@@ -66,7 +66,13 @@ def seen(w: World, viewer: int) -> Seen:
         tickets = _idx(w.tickets, lambda t: t.customer in customers)
         return Seen(
             customers,
-            _idx(w.leads, lambda lead: lead.assignee in team),
+            # §7: "No rule fits: the lead stays NEW, visible to managers" - the unassigned pool.
+            _idx(
+                w.leads,
+                lambda lead: (
+                    lead.assignee in team or (me.role == "SALES_MANAGER" and lead.assignee is None)
+                ),
+            ),
             _idx(w.deals, lambda d: d.owner in team),
             tickets,
             _idx(w.visits, lambda v: v.ticket in tickets),

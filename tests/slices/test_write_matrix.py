@@ -464,6 +464,22 @@ async def matrix_for(api: Api, world: World) -> Matrix:
     return matrix
 
 
+#: Mutations whose targets the anchor world does not hold yet (an offered lead, a PENDING
+#: registration, an assignment rule, a campaign): their refusals are tested in
+#: tests/workflows/test_partner_leads.py, test_deal_decisions.py, test_lead_assignment.py and
+#: test_channels.py, not cell by cell here. Shrink this set as the anchor world grows.
+COVERED_ELSEWHERE = frozenset(
+    {
+        "acceptLead",
+        "rejectLead",
+        "approveDeal",
+        "rejectDeal",
+        "updateAssignmentRule",
+        "createWebForm",
+    }
+)
+
+
 def report(failures: list[str]) -> str:
     return f"{len(failures)} cells break the contract:\n" + "\n".join(failures)
 
@@ -473,7 +489,9 @@ async def test_anchor_world_every_cell(api: Api) -> None:
     for me in ANCHOR_VIEWERS.values():
         await matrix.viewer(me)
     expected = {c for me in ANCHOR_VIEWERS.values() for c in matrix.expected(me)}
-    skipped = sorted(str(c) for c in expected - matrix.exercised)
+    skipped = sorted(
+        str(c) for c in expected - matrix.exercised if c.mutation not in COVERED_ELSEWHERE
+    )
     assert not skipped, f"the anchor world leaves cells untested: {skipped}"
     assert not matrix.failures, report(matrix.failures)
 

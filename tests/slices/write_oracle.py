@@ -56,8 +56,8 @@ MUTATIONS: dict[str, frozenset[str]] = {
     "createWebForm": ADMIN,
     # §7: managers and admins offer leads and decide deals; partner users answer offers.
     "distributeLead": ADMIN | {"SALES_MANAGER"},
-    "acceptLead": frozenset({"PARTNER_USER"}),
-    "rejectLead": frozenset({"PARTNER_USER"}),
+    "acceptLead": ADMIN | {"PARTNER_USER"},  # §1: admins do everything
+    "rejectLead": ADMIN | {"PARTNER_USER"},
     "approveDeal": ADMIN | {"SALES_MANAGER"},
     "rejectDeal": ADMIN | {"SALES_MANAGER"},
     "createCampaign": ADMIN | {"SALES_MANAGER"},  # policy: marketing is run by managers
@@ -505,8 +505,8 @@ class Inputs:
     def _update_assignment_rule(self) -> None:
         return None  # a world has no assignment rules
 
-    def _create_web_form(self) -> dict[str, Any]:
-        return {"name": f"表单 {self.unique}", "campaignId": encode_id("Campaign", 1)}
+    def _create_web_form(self) -> None:
+        return None  # a world has no campaigns (tests/workflows/test_channels.py)
 
     def _distribute_lead(self) -> dict[str, Any] | None:
         lead, partner = self._first("Lead"), self._first("Partner")

@@ -36,6 +36,7 @@ OFFER_STATUSES = ("OFFERED", "ACCEPTED", "REJECTED", "EXPIRED")
 NEW_LINES = (
     ("ADMIN", "Lead", "distribute", "all"),
     ("ADMIN", "Opportunity", "decide", "all"),
+    ("ADMIN", "Lead", "respond", "all"),
     ("SALES_MANAGER", "AssignmentRule", "read", "all"),
     ("SALES_MANAGER", "Lead", "distribute", "team_or_unassigned"),
     ("SALES_MANAGER", "Opportunity", "decide", "team"),
@@ -189,7 +190,7 @@ def _policy(*, add: bool) -> None:
     op.execute(
         sa.text(
             "UPDATE casbin_rule SET v3 = :after WHERE ptype = 'p' AND v0 = 'SALES_MANAGER'"
-            " AND v1 = 'Lead' AND v2 = 'read' AND v3 = :before AND v4 = 'allow'"
+            " AND v1 = 'Lead' AND v2 IN ('read', 'convert') AND v3 = :before AND v4 = 'allow'"
         ).bindparams(before=before, after=after)
     )
     op.execute(sa.text("SELECT pg_notify('prism_policy', '')"))
