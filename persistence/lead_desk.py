@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from domain.calendar import add_business_minutes
 from domain.clock import Clock
 from domain.enums import CalendarName, LeadStatus
 from domain.global_ids import global_id
 from persistence import jobs, outbox
 from persistence import models as m
+from persistence.calendars import load_calendar
 from persistence.writes import SqlStore
 
 RULE = m.AssignmentRule.__table__
@@ -36,19 +38,12 @@ def _row(row: Any) -> dict[str, Any] | None:
 async def business_due(
     conn: AsyncConnection, calendar: CalendarName, start: datetime, minutes: int
 ) -> datetime:
-    """`start` + `minutes` on the named calendar: the shared business calendar when present
-    (issue 10), else weekdays 09:00–18:00 Shanghai; ALWAYS counts every minute."""
+    """`start` + `minutes` on the named calendar (the business calendar of `business_day`, or
+    ALWAYS: every minute)."""
     if calendar is CalendarName.ALWAYS:
         return start + timedelta(minutes=minutes)
-    try:
-        from domain.calendar import add_business_minutes  # type: ignore[import-not-found]
-        from persistence.calendars import load_calendar  # type: ignore[import-not-found]
-    except ImportError:
-        from domain.workhours import add_working_minutes
-
-        return add_working_minutes(start, minutes)
     loaded = await load_calendar(conn, calendar.value)
-    return add_business_minutes(loaded, start, minutes)  # type: ignore[no-any-return]
+    return add_business_minutes(loaded, start, minutes)
 
 
 class RoutingSql:
