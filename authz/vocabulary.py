@@ -55,6 +55,8 @@ DOMAIN_TYPES = (
     "AssignmentRule",
     "WebForm",
     "Campaign",
+    # Issue 11: lead scoring rules (admins manage; managers read).
+    "ScoringRule",
 )
 
 #: Each mutation and admin query -> the (type, act) cell of the policy that allows it. A role's
@@ -96,6 +98,9 @@ MUTATION_ACTIONS: dict[str, tuple[str, str]] = {
     "approveDeal": ("Opportunity", "decide"),
     "rejectDeal": ("Opportunity", "decide"),
     "createWebForm": ("WebForm", "create"),
+    # Issue 11: lead scoring rules.
+    "createScoringRule": ("ScoringRule", "create"),
+    "updateScoringRule": ("ScoringRule", "update"),
 }
 #: Queries that exist only for roles allowed a cell (policy administration).
 QUERY_ACTIONS: dict[str, tuple[str, str]] = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from domain.enums import Role
@@ -27,6 +26,8 @@ async def log_interaction(store: Store, values: dict[str, Any]) -> int:
     if store.actor.role is Role.PARTNER_USER:
         data["is_internal"] = False
     data.setdefault("occurred_at", None)
-    data["occurred_at"] = data["occurred_at"] or datetime.now(UTC)
+    # The write's instant from the clock port, so an interaction's age (lead scoring) follows
+    # the same clock as every timer.
+    data["occurred_at"] = data["occurred_at"] or store.now()
     data["actor_id"] = store.actor.user_id
     return await store.insert("Interaction", {k: v for k, v in data.items() if v is not None})

@@ -12,6 +12,7 @@ from domain.enums import Channel, Direction, LeadSource, LeadStatus, Region
 from domain.errors import Refused, bad_input
 from domain.fields import clean, optional_text, present
 from domain.lead_routing import RoutingDesk
+from domain.lead_scoring import ScoringDesk, rescore
 from domain.leads_flow import announce_and_route
 
 #: A second web-form submission with the same phone or e-mail within this window is merged.
@@ -38,7 +39,7 @@ class Message:
     sender_name: str | None = None
 
 
-class InboundDesk(RoutingDesk, Protocol):
+class InboundDesk(RoutingDesk, ScoringDesk, Protocol):
     async def claim_message(self, channel: Channel, message_id: str) -> bool:
         """False when this channel message is recorded already (serialised per message)."""
         ...
@@ -98,6 +99,8 @@ async def receive_message(desk: InboundDesk, message: Message) -> str:
             "external_message_id": message.message_id,
         }
     )
+    if "lead_id" in about:
+        await rescore(desk, about["lead_id"])
     return outcome
 
 
@@ -145,4 +148,5 @@ async def receive_web_form(
             "occurred_at": desk.now(),
         }
     )
+    await rescore(desk, lead_id)
     return lead_id, merged

@@ -103,13 +103,13 @@ def rule_of(row: Mapping[str, Any]) -> Rule:
     return Rule(
         id=int(row["id"]),
         name=str(row["name"]),
-        kind=ScoringRuleKind(_text(row["kind"])),
+        kind=ScoringRuleKind(str(_text(row["kind"]))),
         points=int(row["points"]),
         channel=_text(row.get("channel")),
         interaction_kind=_text(row.get("interaction_kind")),
         direction=_text(row.get("direction")),
         half_life_days=float(half_life) if half_life is not None else None,
-        field=ScoringFitField(_text(field)) if field is not None else None,
+        field=ScoringFitField(str(_text(field))) if field is not None else None,
         value=row.get("value"),
     )
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from domain import engagement
+from domain import engagement, lead_scoring
 from domain.accounts import active_role
 from domain.enums import CalendarName, LeadOfferStatus, LeadStatus, Role
 from domain.errors import Refused, bad_input
@@ -29,7 +29,7 @@ OFFER_EXPIRES = "lead.offer_expires"
 CLOSED = (LeadStatus.CONVERTED, LeadStatus.DISQUALIFIED)
 
 
-class LeadDesk(Store, RoutingDesk, Protocol):
+class LeadDesk(Store, RoutingDesk, lead_scoring.ScoringDesk, Protocol):
     """The write store of lead acts, with routing and the consequences it writes."""
 
     async def lead(self, lead_id: int) -> Mapping[str, Any] | None: ...
@@ -51,6 +51,8 @@ async def create_lead(store: LeadDesk, values: dict[str, Any]) -> int:
     data["status"] = LeadStatus.NEW
     lead_id = await store.insert("Lead", present(data))
     await announce_and_route(store, lead_id, data, assignee)
+    if data.get("score") is None:  # a score given by hand stands until the next rescore
+        await lead_scoring.rescore(store, lead_id)
     return lead_id
 
 
@@ -74,6 +76,7 @@ async def log_interaction(store: LeadDesk, values: dict[str, Any]) -> int:
     if values.get("lead_id") is not None:
         lead = store.referenced("lead_id")
         await first_contact(store, lead, store.actor.user_id, store.now())
+        await lead_scoring.rescore(store, int(lead["id"]))
     return interaction_id
 
 

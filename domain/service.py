@@ -27,6 +27,7 @@ from domain.fields import (
     require,
     text,
 )
+from domain.lead_scoring import rescore
 from domain.ports import Store
 from domain.sla import (
     ESCALATE,
@@ -216,6 +217,7 @@ async def _upsell_lead(store: SlaStore, customer_id: int, note: str) -> int:
         "lead.created",
         {"id": global_id("Lead", lead_id), "source": LeadSource.SERVICE.value},
     )
+    await rescore(store, lead_id)
     return lead_id
 
 

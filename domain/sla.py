@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from domain.enums import TicketPriority, TicketStatus
+from domain.lead_scoring import ScoringDesk
 from domain.ports import Store
 
 #: Job kinds (persistence.jobs) of the ticket and contract processes.
@@ -44,7 +45,7 @@ class SlaTargets:
     version: int = 1
 
 
-class SlaStore(Store, Protocol):
+class SlaStore(Store, ScoringDesk, Protocol):
     """A store that also knows the SLA policies and the business calendars."""
 
     async def sla_policy(self, priority: TicketPriority) -> SlaTargets: ...

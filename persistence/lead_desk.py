@@ -22,6 +22,7 @@ from domain.global_ids import global_id
 from persistence import jobs, outbox
 from persistence import models as m
 from persistence.calendars import load_calendar
+from persistence.lead_scoring import ScoringSql
 from persistence.writes import SqlStore
 
 RULE = m.AssignmentRule.__table__
@@ -112,7 +113,7 @@ def _iso(values: Mapping[str, Any]) -> str:
     return due.isoformat() if isinstance(due, datetime) else str(due)
 
 
-class LeadStore(RoutingSql, SqlStore):
+class LeadStore(ScoringSql, RoutingSql, SqlStore):
     """The write store of lead acts: routing writes are the act's declared consequences
     (`authz.policy.CONSEQUENCES`), made whoever the lead ends up with."""
 
@@ -157,7 +158,7 @@ _TABLE_OF = {
 }
 
 
-class ConnDesk(RoutingSql):
+class ConnDesk(ScoringSql, RoutingSql):
     """Routing for a timer or a channel: no viewer, the transaction of the job or request."""
 
     def __init__(self, conn: AsyncConnection, clock: Clock) -> None:

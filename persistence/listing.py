@@ -238,6 +238,13 @@ SPECS: dict[str, ListSpec] = {
             search=("name",),
         ),
         ListSpec(
+            "ScoringRule",
+            m.ScoringRule.__table__,
+            {**_TIMES, "NAME": "name", "POINTS": "points"},
+            ("NAME", Direction.ASC),
+            search=("name", "value"),
+        ),
+        ListSpec(
             "WebForm",
             m.WebForm.__table__,
             {**_TIMES, "NAME": "name"},

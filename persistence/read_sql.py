@@ -142,7 +142,27 @@ class ReadCompiler:
             return self._connection(field, alias)
         if isinstance(field, rp.Timeline):
             return self._timeline(field, alias)
+        if isinstance(field, rp.JsonList):
+            return self._json_list(field, alias)
         return self._lifetime_value(alias)
+
+    def _json_list(self, field: rp.JsonList, alias: str) -> str:
+        """Each element of a JSON array column as an object of the asked fields, in order."""
+
+        def item(part: rp.JsonItem) -> str:
+            if part.literal is not None:
+                return self._literal(part.literal)
+            if not _SAFE_LITERAL.match(part.source):
+                raise ValueError(f"not a JSON key to compile: {part.source!r}")
+            if part.global_id_of is not None:
+                return global_id(part.global_id_of, f"(e.value->>'{part.source}')")
+            return f"(e.value->'{part.source}')"
+
+        element = self._object((p.key, item(p)) for p in field.fields)
+        return (
+            f"(SELECT coalesce(json_agg({element} ORDER BY e.ordinality), '[]'::json)"
+            f" FROM jsonb_array_elements({alias}.{field.column}) WITH ORDINALITY e)"
+        )
 
     def _lifetime_value(self, alias: str) -> str:
         """Won deals of the customer that the viewer may see, as `loaders.lifetime_value`."""

@@ -101,7 +101,28 @@ class LifetimeValue:
     key: str
 
 
-Field = Column | GlobalId | Literal | ToOne | Connection | Timeline | LifetimeValue
+@dataclass(frozen=True)
+class JsonItem:
+    """One field of an element of a `JsonList`: the element's `source` key as it is, or as
+    the global ID of a `global_id_of` row; or a `literal` (`__typename`)."""
+
+    key: str
+    source: str = ""
+    global_id_of: str | None = None
+    literal: Any = None
+
+
+@dataclass(frozen=True)
+class JsonList:
+    """A list of objects the row keeps as a JSON array in `column` (`Lead.scoreExplanation`),
+    each element as an object of `fields`, in stored order."""
+
+    key: str
+    column: str
+    fields: tuple[JsonItem, ...]
+
+
+Field = Column | GlobalId | Literal | ToOne | Connection | Timeline | LifetimeValue | JsonList
 
 
 @dataclass(frozen=True)

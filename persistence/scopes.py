@@ -210,6 +210,7 @@ BUILDERS: dict[str, ScopeBuilder] = {
     "User": _user,
     "AssignmentRule": _plain(m.AssignmentRule.__table__),
     "WebForm": _plain(m.WebForm.__table__),
+    "ScoringRule": _plain(m.ScoringRule.__table__),
 }
 BUILDERS["OpportunityStageChange"] = _through(
     m.Opportunity.__table__, "Opportunity", "opportunity_id", m.OpportunityStageChange.__table__

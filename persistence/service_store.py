@@ -20,6 +20,7 @@ from domain.enums import TicketPriority
 from domain.errors import stale
 from domain.sla import DEFAULT_TARGETS, SlaTargets
 from persistence.calendars import alert_missing_years, load_calendar, set_day
+from persistence.lead_scoring import ScoringSql
 from persistence.models import Customer, SlaPolicy
 from persistence.writes import SqlStore
 
@@ -45,7 +46,7 @@ async def read_sla_policy(conn: Any, priority: TicketPriority) -> SlaTargets:
     )
 
 
-class ServiceStore(SqlStore):
+class ServiceStore(ScoringSql, SqlStore):
     """A `SqlStore` with business time (one calendar load per write)."""
 
     _calendars: dict[str, BusinessCalendar]

@@ -40,6 +40,7 @@ from schema.errors import UserError
 from schema.ids import decode_id_of
 from schema.lead_flow import LeadFlowMutation
 from schema.lead_routing import LeadRoutingMutation
+from schema.lead_scoring import LeadScoringMutation
 from schema.people import Partner, User
 from schema.sales import Lead, Opportunity
 from schema.service import ServiceVisit, Ticket
@@ -310,6 +311,7 @@ class Mutation(
     SurveyMutation,
     LeadRoutingMutation,
     LeadFlowMutation,
+    LeadScoringMutation,
     CampaignMutation,
     AdminMutation,
 ):

@@ -37,6 +37,7 @@ from resolvers.lists import order_of
 from schema.build import build_full_schema
 from schema.filters import filters_of
 from schema.ids import decode_id, decode_id_of
+from schema.lead_scoring import JSON_LISTS, JsonListShape
 from schema.registry import CLASSES
 
 MAX_NODES = 100
@@ -255,9 +256,28 @@ class ReadPlanner:
             elif target.name in CLASSES and f"{column}_id" in columns:
                 target_obj = self._obj(target.name, self._sets(nodes))
                 fields.append(rp.ToOne(key, f"{column}_id", target_obj))
+            elif (type_name, name) in JSON_LISTS:
+                fields.append(self._json_list(key, JSON_LISTS[type_name, name], target, nodes))
             else:
                 raise Unsupported(f"{type_name}.{name}")
         return rp.Obj(type_name, tuple(fields))
+
+    def _json_list(
+        self, key: str, stored: JsonListShape, item_type: Any, nodes: list[FieldNode]
+    ) -> rp.JsonList:
+        items: list[rp.JsonItem] = []
+        for item_key, item_nodes in self._collect(item_type, self._sets(nodes)).items():
+            name = item_nodes[0].name.value
+            if name == "__typename":
+                items.append(rp.JsonItem(item_key, literal=item_type.name))
+            elif name in stored.keys:
+                items.append(rp.JsonItem(item_key, stored.keys[name]))
+            elif name in stored.ids:
+                source, type_of = stored.ids[name]
+                items.append(rp.JsonItem(item_key, source, global_id_of=type_of))
+            else:
+                raise Unsupported(f"{item_type.name}.{name}")
+        return rp.JsonList(key, stored.column, tuple(items))
 
     # --- connections ------------------------------------------------------------------------
 

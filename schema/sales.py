@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -14,6 +14,7 @@ from resolvers import lists
 from schema.connection import OrderDirection
 from schema.enums import LeadSource, LeadStatus, OpportunityStage, Region, RegistrationStatus
 from schema.lead_enums import LeadOfferStatus
+from schema.lead_scoring import LeadScoreContribution, contributions
 from schema.node import Node
 from schema.registry import entity
 
@@ -37,7 +38,15 @@ class Lead(Node):
     source: LeadSource = strawberry.field(description="Where the lead came from.")
     region: Region | None = strawberry.field(description="Region of the prospect.")
     industry: str | None = strawberry.field(description="Industry, free text.")
-    score: int = strawberry.field(description="Qualification score, 0–100.")
+    score: int = strawberry.field(
+        description="Qualification score, 0–100, from the scoring rules (`scoringRules`): "
+        "behaviour points decayed by age plus fit points, rescored when the lead is created, "
+        "when an interaction is logged on it, when the rules change and daily. A score given "
+        "to createLead stands until the next rescore replaces it."
+    )
+    scored_at: datetime | None = strawberry.field(
+        description="When the scoring rules last scored the lead; null if they never have."
+    )
     status: LeadStatus = strawberry.field(description="Qualification state.")
     first_contact_due_at: datetime | None = strawberry.field(
         description="When the first contact is due (assignment SLA)."
@@ -56,6 +65,15 @@ class Lead(Node):
     partner_id: strawberry.Private[int | None]
     converted_customer_id: strawberry.Private[int | None]
     campaign_id: strawberry.Private[int | None]
+    score_explanation: strawberry.Private[list[dict[str, Any]]]
+
+    @strawberry.field(
+        name="scoreExplanation",
+        description="Why the lead has its score: its largest contributions when last scored "
+        "(at most 5), largest first by points (a negative one by its size).",
+    )
+    def score_contributions(self) -> list[LeadScoreContribution]:
+        return contributions(self.score_explanation)
 
     @strawberry.field(description="The marketing campaign that brought this lead.")
     async def campaign(self, info: Info) -> Annotated[Campaign, strawberry.lazy(CAMPAIGN)] | None:

@@ -109,6 +109,9 @@ from persistence.models.processes import (
 from persistence.models.processes import (
     WebhookEndpoint as WebhookEndpoint,
 )
+from persistence.models.scoring import (
+    ScoringRule as ScoringRule,
+)
 from persistence.models.service import (
     Asset as Asset,
 )

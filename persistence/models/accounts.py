@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     Text,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain import enums
@@ -217,6 +219,12 @@ class Lead(Base):
     wecom_user_id: Mapped[str | None] = mapped_column(String(64), index=True)
     dingtalk_user_id: Mapped[str | None] = mapped_column(String(64), index=True)
     campaign_id: Mapped[int | None] = fk("campaign.id")
+    # Issue 11: when the scoring rules last scored the lead, and the largest contributions
+    # (`domain.lead_scoring.Contribution.as_json`), so a read of the explanation is a column.
+    scored_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    score_explanation: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONB, server_default=text("'[]'::jsonb"), nullable=False
+    )
     version: Mapped[int] = version()
     created_at: Mapped[datetime] = created()
     updated_at: Mapped[datetime] = updated()

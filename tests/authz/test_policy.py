@@ -69,9 +69,12 @@ CATALOGUE: dict[str, tuple[str, ...]] = {
         "calendar", "version",
     ),
     "WebForm": ("name", "formKey", "campaignId"),
+    "ScoringRule": ("name", "kind", "points", "interactionKind", "field", "value", "active"),
 }  # fmt: skip
 #: Issue 11: lead routing rules (admins manage, managers read) and web forms (admins).
 ROUTING = {"AssignmentRule", "WebForm"}
+#: Issue 11, lead scoring: the rule book is the admins' to write and the managers' to read.
+SCORING = {"ScoringRule"}
 
 CUSTOMER_CHILDREN = (
     "Contact", "Asset", "Contract", "Interaction", "Ticket", "TicketEvent", "ServiceVisit",
@@ -98,6 +101,7 @@ EXPECTED_READ: dict[Role, dict[str, str]] = {
         "Task": "team",
         "AssignmentRule": "all",
         "Campaign": "all",
+        "ScoringRule": "all",
     },
     Role.SALES_REP: {
         "Customer": "own",
@@ -140,12 +144,13 @@ EXPECTED_READ: dict[Role, dict[str, str]] = {
 EXPECTED_HIDDEN_TYPES: dict[Role, set[str]] = {
     Role.ADMIN: set(),
     Role.SALES_MANAGER: WEBHOOK_TYPES | {"WebForm"},
-    Role.SALES_REP: WEBHOOK_TYPES | ROUTING,
-    Role.PARTNER_USER: WEBHOOK_TYPES | ROUTING,
+    Role.SALES_REP: WEBHOOK_TYPES | ROUTING | SCORING,
+    Role.PARTNER_USER: WEBHOOK_TYPES | ROUTING | SCORING,
     Role.TECHNICIAN: {"Opportunity", "OpportunityStageChange", "Lead", "Contract"}
     | WEBHOOK_TYPES
-    | ROUTING,
-    Role.SERVICE_AGENT: set(SALES_TYPES) | WEBHOOK_TYPES | ROUTING,
+    | ROUTING
+    | SCORING,
+    Role.SERVICE_AGENT: set(SALES_TYPES) | WEBHOOK_TYPES | ROUTING | SCORING,
     Role.ANALYST: WEBHOOK_TYPES,
 }
 
@@ -412,8 +417,8 @@ def test_explain_names_rows_fields_and_actions(policies: dict[Role, RolePolicy])
     assert "actions: create (all), update (own)" in text
     assert explain(policies, "TECHNICIAN", "Opportunity") == "TECHNICIAN\nOpportunity: absent\n"
     assert (
-        "absent types: AssignmentRule, Contract, Lead, Opportunity, OpportunityStageChange, WebForm"
-        in explain(policies, Role.TECHNICIAN)
+        "absent types: AssignmentRule, Contract, Lead, Opportunity, OpportunityStageChange, "
+        "ScoringRule, WebForm" in explain(policies, Role.TECHNICIAN)
     )
     assert "Policy:\n  actions: manage (all)" in explain(policies, Role.ADMIN)
 

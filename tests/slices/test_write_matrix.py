@@ -89,6 +89,7 @@ TABLE_OF = {
     "Job": m.Job.__tablename__,
     "AssignmentRule": m.AssignmentRule.__tablename__,
     "WebForm": m.WebForm.__tablename__,
+    "ScoringRule": m.ScoringRule.__tablename__,
 }
 INTROSPECTION = """{ __schema { mutationType { fields { name args { name type { kind name
   ofType { kind name inputFields { name } } } } } } } }"""
@@ -476,6 +477,7 @@ COVERED_ELSEWHERE = frozenset(
         "rejectDeal",
         "updateAssignmentRule",
         "createWebForm",
+        "updateScoringRule",
     }
 )
 

@@ -61,6 +61,9 @@ MUTATIONS: dict[str, frozenset[str]] = {
     "approveDeal": ADMIN | {"SALES_MANAGER"},
     "rejectDeal": ADMIN | {"SALES_MANAGER"},
     "createCampaign": ADMIN | {"SALES_MANAGER"},  # policy: marketing is run by managers
+    # Issue 11: the lead scoring rules are the admins' (managers only read them).
+    "createScoringRule": ADMIN,
+    "updateScoringRule": ADMIN,
 }
 
 # §5: "`…Id` for a reference": every ID field of a mutation input and the type it must name.
@@ -79,6 +82,7 @@ REFERENCE_TYPES: dict[str, str] = {
     "taskId": "Task",
     "webhookEndpointId": "WebhookEndpoint",
     "assignmentRuleId": "AssignmentRule",
+    "scoringRuleId": "ScoringRule",
 }
 
 # Data fields whose names end in `Id` but refer to no row (§2 `taxId`, `externalId`; §9 the
@@ -111,6 +115,7 @@ TARGETS: dict[str, tuple[str, ...]] = {
     "deleteWebhookEndpoint": ("webhookEndpointId",),
     "requestSurvey": ("customerId",),
     "updateAssignmentRule": ("assignmentRuleId",),
+    "updateScoringRule": ("scoringRuleId",),
     "distributeLead": ("leadId",),
     "acceptLead": ("leadId",),
     "rejectLead": ("leadId",),
@@ -177,6 +182,8 @@ EFFECTS: dict[str, tuple[str, str]] = {
     "rejectLead": ("Lead", "version"),
     "approveDeal": ("Opportunity", "version"),
     "rejectDeal": ("Opportunity", "version"),
+    "createScoringRule": ("ScoringRule", "insert"),
+    "updateScoringRule": ("ScoringRule", "version"),
 }
 
 # §2: who may be given a ticket (§7 escalation: technicians, service agents, admins).
@@ -525,6 +532,13 @@ class Inputs:
 
     def _reject_deal(self) -> None:
         return None
+
+    def _create_scoring_rule(self) -> dict[str, Any]:
+        return {"name": f"评分 {self.unique}", "kind": "FIT", "field": "INDUSTRY",
+                "value": "制造业", "points": 5}  # fmt: skip
+
+    def _update_scoring_rule(self) -> None:
+        return None  # a world has no scoring rules (tests/workflows/test_lead_scoring.py)
 
 
 def _or_none(field: str, value: str | None) -> dict[str, Any] | None:
