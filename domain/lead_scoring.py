@@ -275,18 +275,18 @@ async def rescore(desk: ScoringDesk, lead_id: int) -> Scored | None:
     return scored
 
 
-async def rescore_open_leads(desk: ScoringDesk, batch: int = 500) -> int:
-    """Score every open lead again (rules changed, or time decayed the behaviour points)."""
+async def rescore_open_leads(desk: ScoringDesk, after: int, batch: int) -> int | None:
+    """Score the next `batch` open leads by id after `after` again (the rules changed, or time
+    decayed the behaviour points); the last id scored when more may follow, else None."""
+    leads = await desk.open_leads_after(after, batch)
+    if not leads:
+        return None
     rules = [rule_of(r) for r in await desk.scoring_rules()]
-    now, after, count = desk.now(), 0, 0
-    while True:
-        leads = await desk.open_leads_after(after, batch)
-        if not leads:
-            return count
-        await desk.save_scores(
-            {
-                int(lead["id"]): score_lead(rules, lead, (touch_of(t) for t in touches), now)
-                for lead, touches in leads
-            }
-        )
-        after, count = int(leads[-1][0]["id"]), count + len(leads)
+    now = desk.now()
+    await desk.save_scores(
+        {
+            int(lead["id"]): score_lead(rules, lead, (touch_of(t) for t in touches), now)
+            for lead, touches in leads
+        }
+    )
+    return int(leads[-1][0]["id"]) if len(leads) == batch else None

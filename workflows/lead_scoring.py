@@ -17,9 +17,19 @@ if TYPE_CHECKING:
     from persistence.jobs import Handler, Job
 
 
+#: Leads scored per job: each batch commits on its own, so no lead stays locked for long.
+BATCH = 500
+
+
 async def rescore_open(conn: AsyncConnection, job: Job, clock: Clock) -> datetime | None:
-    """Score every open lead under the rules in force now, at the worker's instant."""
-    await rescore_open_leads(ConnDesk(conn, clock))
+    """Score a batch of open leads under the rules in force now, at the worker's instant, and
+    enqueue the next batch (its key names the run and where it starts, so it runs once)."""
+    desk = ConnDesk(conn, clock)
+    run = str(job.payload.get("run") or job.key)
+    last = await rescore_open_leads(desk, int(job.payload.get("after") or 0), BATCH)
+    if last is not None:
+        payload = {"run": run, "after": last}
+        await desk.schedule(RESCORE_OPEN_LEADS, f"{run}:after:{last}", desk.now(), payload)
     return None
 
 

@@ -125,10 +125,17 @@ async def world(api: Api) -> dict[str, str]:
         rule_id = await conn.scalar(
             insert(rule).values(name="East", assignee_ids=[rep]).returning(rule.c.id)
         )
+        weight = m.ScoringRule.__table__
+        scoring_id = await conn.scalar(
+            insert(weight)
+            .values(name="Demo", kind="BEHAVIOUR", points=25, interaction_kind="DEMO_REQUEST")
+            .returning(weight.c.id)
+        )
     return {
         "task": encode_id("Task", int(task_id or 0)),
         "webhookEndpoint": encode_id("WebhookEndpoint", int(endpoint or 0)),
         "assignmentRule": encode_id("AssignmentRule", int(rule_id or 0)),
+        "scoringRule": encode_id("ScoringRule", int(scoring_id or 0)),
         "campaign": encode_id("Campaign", 1),
         "customer": encode_id("Customer", cid),
         "ticket": encode_id("Ticket", ticket),
@@ -466,7 +473,7 @@ def mutation_inputs(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
 async def test_a_nul_in_any_text_field_is_bad_input_and_writes_nothing(api: Api) -> None:
     ids = await world(api)
     inputs = mutation_inputs(ids)
-    assert len(inputs) == 32, inputs
+    assert len(inputs) == 34, inputs
     for name, spec in inputs.items():
         document = f"""mutation($input: {spec["type"].name}!) {{ {name}(input: $input) {{
           userErrors {{ field message code }} }} }}"""

@@ -18,6 +18,7 @@ from tests.api.test_compiled_reads import Both
 from tests.conftest import Api
 from tests.workflows.lead_world import LOG, MONDAY_10, create_lead, data, gid, scalar, team
 from tests.workflows.test_channels import _form, channels  # noqa: F401 - the fixture
+from workflows import lead_scoring as scoring_jobs
 
 RULE_FIELDS = "id name kind points channel interactionKind direction halfLifeDays field value"
 CREATE = f"""
@@ -333,3 +334,21 @@ async def test_the_explanation_is_read_in_the_one_compiled_statement(
         "rule": "Manufacturing",
     }
     assert both.compiled == 2
+
+
+async def test_the_sweep_reaches_every_open_lead_batch_by_batch(
+    api: Api, clock: ManualClock, worker: Worker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scoring_jobs, "BATCH", 2)
+    clock.set(MONDAY_10)
+    await team(api)
+    await rules(api)
+    leads = [await f.lead(api.engine, industry="制造业") for _ in range(5)]  # not scored yet
+    await rules(api, fit("Manufacturing", "INDUSTRY", "制造业", 15))
+    await worker.run_due()
+    scores = [(await explained(api, gid("Lead", pk)))["score"] for pk in leads]
+    assert scores == [15] * 5
+    batches = await scalar(
+        api, "SELECT count(*) FROM job WHERE kind = 'lead.rescore_open' AND done_at IS NOT NULL"
+    )
+    assert batches >= 3  # 2 + 2 + 1 leads, each batch its own job and transaction
