@@ -16,7 +16,16 @@ from collections.abc import Mapping, Sequence
 from types import ModuleType
 
 from persistence.jobs import Handler, Periodic
-from workflows import contracts, events, lead_scoring, leads, surveys, tickets, webhooks
+from workflows import (
+    calendar,
+    contracts,
+    events,
+    lead_scoring,
+    leads,
+    surveys,
+    tickets,
+    webhooks,
+)
 
 #: Every module that declares jobs; a new process adds itself here.
 MODULES: tuple[ModuleType, ...] = (
@@ -27,6 +36,7 @@ MODULES: tuple[ModuleType, ...] = (
     surveys,
     leads,
     lead_scoring,
+    calendar,
 )
 
 
