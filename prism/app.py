@@ -53,6 +53,7 @@ def make_worker(engine: AsyncEngine, clock: Clock) -> Worker:
         clock,
         workflows.sweeps(),
         observe=telemetry.observe_job,
+        slow=workflows.slow_kinds(),
     )
 
 
