@@ -13,8 +13,7 @@ from domain import accounts, customers, deals, leads_flow, sales, service
 from persistence.deal_store import DealStore
 from persistence.lead_desk import LeadStore
 from persistence.service_store import ServiceStore
-from resolvers import lists
-from resolvers.mutations import run
+from schema import lists
 from schema.admin import AdminMutation
 from schema.campaign import CampaignMutation
 from schema.customer import Customer
@@ -45,6 +44,7 @@ from schema.sales import Lead, Opportunity
 from schema.service import ServiceVisit, Ticket
 from schema.service_flow import ServiceFlowMutation
 from schema.surveys import SurveyMutation
+from schema.use_cases import run
 from schema.webhooks import WebhookMutation
 
 ERRORS = strawberry.field(description="Why the mutation changed nothing; empty on success.")
