@@ -72,3 +72,14 @@ async def run(
         return None, user_errors([Problem(bad.field, bad.message, "BAD_USER_INPUT")])
     result, problems = await mutations.run(info, values, references, use_case, store_type)
     return result, user_errors(problems)
+
+
+def target(pk: int | None, global_id: str, type_name: str) -> int | None:
+    """The record an update acted on, so a refused update still shows its current state (to a
+    viewer who can read it: the payload reads through the viewer's slice like any query)."""
+    if pk is not None:
+        return pk
+    try:
+        return decode_id_of(global_id, type_name, "id")
+    except ValueError:
+        return None
