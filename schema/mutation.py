@@ -17,7 +17,7 @@ from schema.account_flow import AccountMutation
 from schema.admin import AdminMutation
 from schema.campaign import CampaignMutation
 from schema.engagement import Interaction
-from schema.enums import Channel, Direction
+from schema.enums import Channel, Direction, InteractionKind
 from schema.errors import UserError
 from schema.lead_flow import LeadFlowMutation
 from schema.lead_routing import LeadRoutingMutation
@@ -36,6 +36,9 @@ class LogInteractionInput:
     channel: Channel
     direction: Direction
     summary: str
+    kind: InteractionKind | None = strawberry.field(
+        default=None, description="What it was; NOTE when not given."
+    )
     customer_id: strawberry.ID | None = None
     contact_id: strawberry.ID | None = None
     lead_id: strawberry.ID | None = None
