@@ -10,8 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain import campaigns
-from resolvers import lists
-from resolvers.mutations import run
+from schema import lists
 from schema.common_args import After, Before, First, Last
 from schema.connection import Connection, OrderDirection
 from schema.enums import CampaignStatus, Channel
@@ -19,6 +18,7 @@ from schema.errors import UserError
 from schema.ids import decode_id_of
 from schema.node import Node
 from schema.registry import entity
+from schema.use_cases import run
 
 
 @entity("Campaign")

@@ -9,7 +9,7 @@ from enum import Enum
 import strawberry
 from strawberry.types import Info
 
-from resolvers import lists, timeline
+from schema import lists, timeline
 from schema.common_args import After, Before, First, Last
 from schema.connection import Connection, OrderDirection
 from schema.engagement import (

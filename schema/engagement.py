@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
-from resolvers import lists
+from schema import lists
 from schema.connection import OrderDirection
 from schema.enums import Channel, Direction, InteractionKind, TaskKind, TaskStatus
 from schema.node import Node

@@ -15,8 +15,7 @@ from domain import lead_rules
 from domain.errors import Refused, bad_input
 from persistence.errors import BadInput
 from persistence.lead_desk import LeadStore
-from resolvers import lists
-from resolvers.mutations import run
+from schema import lists
 from schema.common_args import After, Before, First, Last
 from schema.connection import Connection, OrderDirection
 from schema.enums import LeadSource, Region
@@ -25,6 +24,7 @@ from schema.ids import decode_id_of, encode_id
 from schema.lead_enums import AssignmentStrategy, CalendarName
 from schema.node import Node
 from schema.registry import entity
+from schema.use_cases import run
 
 if TYPE_CHECKING:
     from schema.people import User

@@ -9,7 +9,7 @@ from enum import Enum
 import strawberry
 from strawberry.types import Info
 
-from resolvers import lists
+from schema import lists
 from schema.connection import OrderDirection
 from schema.enums import PartnerKind, PartnerStatus, PartnerTier, Region, Role
 from schema.node import Node

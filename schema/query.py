@@ -8,8 +8,8 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from resolvers import lists
 from resolvers.context import context_of
+from schema import lists
 from schema.admin import AdminQuery
 from schema.campaign import CampaignQuery
 from schema.common_args import After, Before, First, Last

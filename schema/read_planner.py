@@ -33,10 +33,10 @@ from persistence import readplan as rp
 from persistence.access import Access
 from persistence.listing import SPECS
 from persistence.pagination import PageArgs
-from resolvers.lists import order_of
 from schema.build import build_full_schema
 from schema.filters import filters_of
 from schema.ids import decode_id, decode_id_of
+from schema.lists import order_of
 from schema.registry import CLASSES
 
 MAX_NODES = 100

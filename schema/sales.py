@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
-from resolvers import lists
+from schema import lists
 from schema.connection import OrderDirection
 from schema.enums import LeadSource, LeadStatus, OpportunityStage, Region, RegistrationStatus
 from schema.lead_enums import LeadOfferStatus

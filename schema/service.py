@@ -11,7 +11,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from resolvers import lists
+from schema import lists
 from schema.common_args import After, Before, First, Last
 from schema.connection import Connection, OrderDirection
 from schema.enums import (

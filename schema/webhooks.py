@@ -12,14 +12,17 @@ from enum import Enum
 import strawberry
 from strawberry.types import Info
 
+from domain import webhooks
 from domain.webhooks import DeliveryStatus
-from resolvers import lists
 from resolvers import webhooks as resolve
+from schema import lists
 from schema.common_args import After, Before, First, Last
 from schema.connection import Connection, OrderDirection
 from schema.errors import UserError
+from schema.ids import decode_id_of, encode_id
 from schema.node import Node
 from schema.registry import entity
+from schema.use_cases import run
 
 strawberry.enum(
     DeliveryStatus,
@@ -136,7 +139,8 @@ class WebhookQuery:
 
     @strawberry.field(description="A webhook endpoint by ID.")
     async def webhook_endpoint(self, info: Info, id: strawberry.ID) -> WebhookEndpoint | None:
-        return await resolve.one(info, id)
+        pk = decode_id_of(id, "WebhookEndpoint", "id")
+        return await lists.node(info, "WebhookEndpoint", pk)  # type: ignore[no-any-return]
 
 
 @strawberry.input(description="A new webhook endpoint.")
@@ -182,7 +186,8 @@ class WebhookMutation:
     async def create_webhook_endpoint(
         self, info: Info, input: CreateWebhookEndpointInput
     ) -> CreateWebhookEndpointPayload:
-        pk, secret, errors = await resolve.create(info, input)
+        created, errors = await run(info, input, resolve.endpoint_creation())
+        pk, secret = created if created is not None else (None, None)
         return CreateWebhookEndpointPayload(
             webhook_endpoint=await lists.node(info, "WebhookEndpoint", pk),
             secret=secret,
@@ -195,7 +200,8 @@ class WebhookMutation:
     async def delete_webhook_endpoint(
         self, info: Info, input: DeleteWebhookEndpointInput
     ) -> DeleteWebhookEndpointPayload:
-        deleted, errors = await resolve.delete(info, input)
+        pk, errors = await run(info, input, webhooks.delete_webhook_endpoint)
+        deleted = encode_id("WebhookEndpoint", pk) if pk is not None else None
         return DeleteWebhookEndpointPayload(
             deleted_webhook_endpoint_id=strawberry.ID(deleted) if deleted else None,
             user_errors=errors,
