@@ -148,7 +148,7 @@ def main() -> None:
     key = asyncio.run(world())
     with (
         tempfile.TemporaryDirectory() as data_dir,
-        live_prism(Path(data_dir), 1, url()) as (
+        live_prism(Path(data_dir), 1, url(), worker=True) as (
             base,
             _,
         ),
