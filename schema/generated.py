@@ -1,0 +1,114 @@
+"""GraphQL declarations generated from the catalogue (`catalogue.CATALOGUE`).
+
+* `entity_type("Customer")` decorates the class holding a type's relations and computed
+  fields: it adds one field per catalogue column (private columns as `strawberry.Private`),
+  then makes it a strawberry type with the catalogue's description and registers its builder.
+* `<Type>Filter`, `<Type>Order` and `<Type>OrderField` are importable from this module
+  (`from schema.generated import CustomerFilter`) for every entry with filters or shown
+  orderings; `INPUTS` holds them by GraphQL name. To a type checker they are `Any`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from enum import Enum
+from typing import Any, TypeVar
+
+import strawberry
+from strawberry.scalars import JSON as JSON_SCALAR
+
+import schema.enums  # noqa: F401  (registers the domain enumerations as GraphQL enums)
+import schema.lead_enums  # noqa: F401
+from catalogue import CATALOGUE, Column, Entry, Filter, Match
+from catalogue.model import JSON
+from schema.connection import OrderDirection
+from schema.registry import entity
+
+T = TypeVar("T")
+
+
+def value_type(column: Column) -> Any:
+    kind = JSON_SCALAR if column.type == JSON else column.type
+    return kind | None if column.nullable else kind
+
+
+def entity_type(type_name: str) -> Callable[[type[T]], type[T]]:
+    """The strawberry object type of `type_name`: its catalogue columns, then the class's own
+    fields (relations, computed fields)."""
+    entry = CATALOGUE[type_name]
+
+    def make(cls: type[T]) -> type[T]:
+        own = dict(cls.__dict__.get("__annotations__", {}))
+        columns: dict[str, Any] = {}
+        for column in entry.columns:
+            if column.private:
+                columns[column.name] = strawberry.Private[value_type(column)]  # type: ignore[misc]
+                continue
+            columns[column.name] = value_type(column)
+            setattr(cls, column.name, strawberry.field(description=column.description))
+        cls.__annotations__ = {**columns, **own}
+        typed = strawberry.type(cls, description=entry.description)
+        return entity(type_name)(typed)
+
+    return make
+
+
+def _filter_type(spec: Filter) -> Any:
+    match spec.match:
+        case Match.ANY:
+            return list[spec.type] | None  # type: ignore[name-defined]
+        case Match.ID:
+            return strawberry.ID | None
+        case Match.SINCE | Match.BEFORE:
+            return datetime | None
+    return spec.type | None
+
+
+def filter_input(entry: Entry) -> type:
+    annotations: dict[str, Any] = {}
+    namespace: dict[str, Any] = {"__annotations__": annotations}
+    for spec in entry.filters:
+        annotations[spec.name] = _filter_type(spec)
+        namespace[spec.name] = (
+            None
+            if spec.description is None
+            else strawberry.field(default=None, description=spec.description)
+        )
+    cls = type(f"{entry.name}Filter", (), namespace)
+    return strawberry.input(cls, description=entry.filter_description)
+
+
+def order_inputs(entry: Entry) -> tuple[type, type]:
+    """`<Type>OrderField` (the enum) and `<Type>Order` (field and direction)."""
+    values = [value for value, _ in entry.ordering.by]
+    field_enum = Enum(f"{entry.name}OrderField", {v: v for v in values})  # type: ignore[misc]
+    strawberry.enum(field_enum, description=f"Orderings of {entry.plural}.")
+    namespace = {
+        "__annotations__": {"field": field_enum, "direction": OrderDirection},
+        "direction": OrderDirection(entry.ordering.input_direction),
+    }
+    order = type(f"{entry.name}Order", (), namespace)
+    return field_enum, strawberry.input(order, description=f"Sort {entry.plural} by one field.")
+
+
+def _generate() -> dict[str, type]:
+    found: dict[str, type] = {}
+    for entry in CATALOGUE.values():
+        if entry.filters:
+            found[f"{entry.name}Filter"] = filter_input(entry)
+        if entry.ordering.exposed:
+            field_enum, order = order_inputs(entry)
+            found[field_enum.__name__] = field_enum
+            found[order.__name__] = order
+    return found
+
+
+INPUTS: dict[str, type] = _generate()
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        return INPUTS[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
