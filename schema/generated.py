@@ -2,7 +2,8 @@
 
 * `entity_type("Customer")` decorates the class holding a type's relations and computed
   fields: it adds one field per catalogue column (private columns as `strawberry.Private`),
-  then makes it a strawberry type with the catalogue's description and registers its builder.
+  then makes it a strawberry type with the catalogue's description and registers its builder
+  (`object_type(entry)` does the same for any entry, unregistered).
 * `<Type>Filter`, `<Type>Order` and `<Type>OrderField` are importable from this module
   (`from schema.generated import CustomerFilter`) for every entry with filters or shown
   orderings; `INPUTS` holds them by GraphQL name. To a type checker they are `Any`.
@@ -34,9 +35,15 @@ def value_type(column: Column) -> Any:
 
 
 def entity_type(type_name: str) -> Callable[[type[T]], type[T]]:
-    """The strawberry object type of `type_name`: its catalogue columns, then the class's own
-    fields (relations, computed fields)."""
-    entry = CATALOGUE[type_name]
+    """The strawberry object type of catalogue entry `type_name`, registered so any node of
+    the type can be built from its row (`schema.registry`)."""
+    make = object_type(CATALOGUE[type_name])
+    return lambda cls: entity(type_name)(make(cls))
+
+
+def object_type(entry: Entry) -> Callable[[type[T]], type[T]]:
+    """Make the class a strawberry object type: the entry's columns first, then the class's
+    own fields (relations, computed fields), as they are written."""
 
     def make(cls: type[T]) -> type[T]:
         own = dict(cls.__dict__.get("__annotations__", {}))
@@ -48,8 +55,7 @@ def entity_type(type_name: str) -> Callable[[type[T]], type[T]]:
             columns[column.name] = value_type(column)
             setattr(cls, column.name, strawberry.field(description=column.description))
         cls.__annotations__ = {**columns, **own}
-        typed = strawberry.type(cls, description=entry.description)
-        return entity(type_name)(typed)
+        return strawberry.type(cls, description=entry.description)
 
     return make
 
