@@ -13,10 +13,10 @@ from catalogue.model import (
     any_of,
     equals,
     equals_ci,
-    fk,
     ref,
     search,
     stamps,
+    to_one,
     updated_since,
 )
 from domain.enums import (
@@ -50,8 +50,10 @@ CUSTOMER = Entry(
         Column("credit_limit", Decimal, "Credit limit in CNY.", True),
         Column("internal_notes", str, "Notes for our staff only.", True),
         *stamps(),
-        fk("owner_id"),
-        fk("partner_id"),
+    ),
+    relations=(
+        to_one("owner", "User", "The sales owner."),
+        to_one("partner", "Partner", "The channel partner serving this customer."),
     ),
     ordering=Ordering((("NAME", "name"), *TIMES), ("UPDATED_AT", "DESC")),
     filter_description="Narrow a customer list; all given conditions must hold.",
@@ -97,8 +99,8 @@ CONTACT = Entry(
             True,
         ),
         *stamps(),
-        fk("customer_id", nullable=False),
     ),
+    relations=(to_one("customer", "Customer", "The customer this person works at."),),
     ordering=Ordering((("NAME", "name"), *TIMES), ("NAME", "ASC")),
     filter_description="Narrow a contact list.",
     filters=(
@@ -149,8 +151,10 @@ USER = Entry(
         Column("region", Region, "Home region, if any.", True),
         Column("active", bool, "Inactive users cannot sign in."),
         *stamps(),
-        fk("partner_id"),
-        fk("manager_id"),
+    ),
+    relations=(
+        to_one("partner", "Partner", "The partner company this user works for, if any."),
+        to_one("manager", "User", "This user's manager; a manager's team is their reports."),
     ),
     ordering=Ordering((("DISPLAY_NAME", "display_name"), *TIMES), ("DISPLAY_NAME", "ASC")),
     filter_description="Narrow a user list.",

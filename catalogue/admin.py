@@ -14,6 +14,7 @@ from catalogue.model import (
     fk,
     search,
     stamps,
+    to_one,
 )
 from domain.enums import AssignmentStrategy, CalendarName
 from domain.webhooks import DeliveryStatus
@@ -46,8 +47,8 @@ WEBHOOK_DELIVERY = Entry(
         Column("last_attempt_at", datetime, "When it was last tried.", True),
         Column("delivered_at", datetime, "When the receiver took it.", True),
         *stamps("When the event was fanned out.")[:2],
-        fk("webhook_endpoint_id", nullable=False),
     ),
+    relations=(to_one("webhook_endpoint", "WebhookEndpoint", "The endpoint it goes to."),),
     ordering=Ordering(
         (("CREATED_AT", "created_at"), ("ID", "id")), ("CREATED_AT", "DESC"), exposed=False
     ),

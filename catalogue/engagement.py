@@ -15,6 +15,7 @@ from catalogue.model import (
     ref,
     search,
     stamps,
+    to_one,
     updated_since,
 )
 from domain.enums import Channel, Direction, TaskKind, TaskStatus
@@ -30,10 +31,12 @@ INTERACTION = Entry(
         Column("summary", str, "What was said or done."),
         Column("occurred_at", datetime, "When it happened."),
         *stamps("When it was logged.")[:2],
-        fk("customer_id"),
-        fk("contact_id"),
-        fk("lead_id"),
-        fk("actor_id"),
+    ),
+    relations=(
+        to_one("customer", "Customer", "The customer concerned."),
+        to_one("contact", "Contact", "The person we talked to."),
+        to_one("lead", "Lead", "The lead concerned, before conversion."),
+        to_one("actor", "User", "Who on our side."),
     ),
     ordering=Ordering((("OCCURRED_AT", "occurred_at"), *TIMES), ("OCCURRED_AT", "DESC")),
     filter_description="Narrow an interaction list.",
@@ -58,12 +61,12 @@ TASK = Entry(
         Column("status", TaskStatus, "Open, done or cancelled."),
         Column("rule", str, "The rule that created it, if automatic.", True),
         *stamps(),
-        fk("assignee_id"),
         fk("customer_id"),
         fk("lead_id"),
         fk("opportunity_id"),
         fk("ticket_id"),
     ),
+    relations=(to_one("assignee", "User", "Who must do it."),),
     ordering=Ordering((("DUE_AT", "due_at"), *TIMES), ("DUE_AT", "ASC")),
     filter_description="Narrow a task list.",
     filters=(

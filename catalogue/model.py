@@ -110,6 +110,26 @@ TIMES = (("CREATED_AT", "created_at"), ("UPDATED_AT", "updated_at"), ("ID", "id"
 
 
 @dataclass(frozen=True)
+class ToOne:
+    """A reference to one row of `target`, by this type's column `via` (read, never shown).
+
+    The field resolves to the target row if the viewer may see it, else null."""
+
+    name: str
+    target: str
+    description: str
+    via: str = ""  # defaults to `<name>_id`
+
+    @property
+    def column(self) -> str:
+        return self.via or f"{self.name}_id"
+
+
+def to_one(name: str, target: str, description: str) -> ToOne:
+    return ToOne(name, target, description)
+
+
+@dataclass(frozen=True)
 class Computed:
     """A field whose value SQL or a resolver computes; named here, defined where it runs."""
 
@@ -127,6 +147,7 @@ class Entry:
     plural: str  # "service visits": in the descriptions of its order inputs
     columns: tuple[Column, ...]
     ordering: Ordering
+    relations: tuple[ToOne, ...] = ()
     filters: tuple[Filter, ...] = ()
     filter_description: str = ""
     search: tuple[str, ...] = ()
@@ -142,8 +163,8 @@ class Entry:
         """The columns shown as fields, in schema order."""
         return tuple(c for c in self.columns if not c.private)
 
-    def column(self, name: str) -> Column:
-        return next(c for c in self.columns if c.name == name)
+    def to_one(self, name: str) -> ToOne | None:
+        return next((r for r in self.relations if r.name == name), None)
 
 
 def stamps(created: str = "When the record was created.") -> tuple[Column, ...]:

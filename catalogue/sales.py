@@ -12,10 +12,10 @@ from catalogue.model import (
     Ordering,
     any_of,
     equals_ci,
-    fk,
     ref,
     search,
     stamps,
+    to_one,
     updated_since,
 )
 from domain.enums import (
@@ -64,10 +64,12 @@ LEAD = Entry(
             True,
         ),
         *stamps("When the lead arrived."),
-        fk("assignee_id"),
-        fk("partner_id"),
-        fk("converted_customer_id"),
-        fk("campaign_id"),
+    ),
+    relations=(
+        to_one("campaign", "Campaign", "The marketing campaign that brought this lead."),
+        to_one("assignee", "User", "The user working this lead."),
+        to_one("partner", "Partner", "The partner this lead was distributed to."),
+        to_one("converted_customer", "Customer", "The customer this lead became, once converted."),
     ),
     ordering=Ordering(
         (*TIMES[:2], ("COMPANY_NAME", "company_name"), ("SCORE", "score"), TIMES[2]),
@@ -103,9 +105,11 @@ OPPORTUNITY = Entry(
         Column("registration_status", RegistrationStatus, "Deal registration by a partner."),
         Column("margin_percent", Decimal, "Our margin, in percent.", True),
         *stamps(),
-        fk("customer_id", nullable=False),
-        fk("owner_id"),
-        fk("partner_id"),
+    ),
+    relations=(
+        to_one("customer", "Customer", "The customer the deal is with."),
+        to_one("owner", "User", "The sales owner."),
+        to_one("partner", "Partner", "The partner who brought or registered the deal."),
     ),
     ordering=Ordering(
         (
@@ -139,8 +143,10 @@ OPPORTUNITY_STAGE_CHANGE = Entry(
         Column("from_stage", OpportunityStage, "Stage before.", True),
         Column("to_stage", OpportunityStage, "Stage after."),
         Column("occurred_at", datetime, "When the stage changed."),
-        fk("opportunity_id", nullable=False),
-        fk("actor_id"),
+    ),
+    relations=(
+        to_one("opportunity", "Opportunity", "The deal that moved."),
+        to_one("actor", "User", "Who moved it."),
     ),
     ordering=Ordering(
         (("OCCURRED_AT", "occurred_at"), ("ID", "id")), ("OCCURRED_AT", "DESC"), exposed=False

@@ -12,10 +12,10 @@ from catalogue.model import (
     Entry,
     Ordering,
     any_of,
-    fk,
     ref,
     search,
     stamps,
+    to_one,
     updated_since,
 )
 from domain.enums import (
@@ -49,10 +49,12 @@ TICKET = Entry(
         Column("csat_score", int, "Customer satisfaction, 1–5.", True),
         Column("internal_notes", str, "Notes for our staff only.", True),
         *stamps("When the ticket was opened."),
-        fk("customer_id", nullable=False),
-        fk("contact_id"),
-        fk("asset_id"),
-        fk("assignee_id"),
+    ),
+    relations=(
+        to_one("customer", "Customer", "The customer."),
+        to_one("contact", "Contact", "The person who reported it."),
+        to_one("asset", "Asset", "The product concerned."),
+        to_one("assignee", "User", "Who works on it."),
     ),
     ordering=Ordering((*TIMES[:2], ("NUMBER", "number"), TIMES[2]), ("CREATED_AT", "DESC")),
     filter_description="Narrow a ticket list.",
@@ -78,8 +80,10 @@ TICKET_EVENT = Entry(
         Column("from_status", TicketStatus, "Status before.", True),
         Column("to_status", TicketStatus, "Status after.", True),
         Column("occurred_at", datetime, "When it happened."),
-        fk("ticket_id", nullable=False),
-        fk("actor_id"),
+    ),
+    relations=(
+        to_one("ticket", "Ticket", "The ticket."),
+        to_one("actor", "User", "Who did it."),
     ),
     ordering=Ordering(
         (("OCCURRED_AT", "occurred_at"), ("ID", "id")), ("OCCURRED_AT", "DESC"), exposed=False
@@ -100,9 +104,11 @@ SERVICE_VISIT = Entry(
         Column("notes", str, "Technician's notes.", True),
         Column("customer_rating", int, "Customer's rating, 1–5.", True),
         *stamps(),
-        fk("ticket_id", nullable=False),
-        fk("technician_id"),
-        fk("lead_id"),
+    ),
+    relations=(
+        to_one("ticket", "Ticket", "The ticket this visit works on."),
+        to_one("technician", "User", "The technician."),
+        to_one("lead", "Lead", "The sales lead this visit's upsell note raised, if any."),
     ),
     ordering=Ordering(
         (("SCHEDULED_START", "scheduled_start"), *TIMES), ("SCHEDULED_START", "DESC")
@@ -128,8 +134,8 @@ ASSET = Entry(
         Column("warranty_ends_at", date, "Last day of warranty.", True),
         Column("site_address", str, "Where it is installed.", True),
         *stamps(),
-        fk("customer_id", nullable=False),
     ),
+    relations=(to_one("customer", "Customer", "The owning customer."),),
     ordering=Ordering((("SERIAL_NUMBER", "serial_number"), *TIMES), ("SERIAL_NUMBER", "ASC")),
     filter_description="Narrow an asset list.",
     filters=(
@@ -153,8 +159,8 @@ CONTRACT = Entry(
         Column("currency", str, "ISO 4217 code."),
         Column("status", ContractStatus, "State of the contract."),
         *stamps(),
-        fk("customer_id", nullable=False),
     ),
+    relations=(to_one("customer", "Customer", "The customer."),),
     ordering=Ordering((("ENDS_ON", "ends_on"), ("NUMBER", "number"), *TIMES), ("ENDS_ON", "ASC")),
     filter_description="Narrow a contract list.",
     filters=(
@@ -176,8 +182,10 @@ SURVEY_RESPONSE = Entry(
         Column("score", int, "The score given."),
         Column("comment", str, "Free-text comment.", True),
         Column("responded_at", datetime, "When answered."),
-        fk("customer_id", nullable=False),
-        fk("ticket_id"),
+    ),
+    relations=(
+        to_one("customer", "Customer", "The customer who answered."),
+        to_one("ticket", "Ticket", "The ticket the survey followed, if any."),
     ),
     ordering=Ordering(
         (("RESPONDED_AT", "responded_at"), ("ID", "id")), ("RESPONDED_AT", "DESC"), exposed=False

@@ -22,7 +22,7 @@ from schema.node import Node
 
 @entity_type("Campaign")
 class Campaign(Node):
-    """Its fields are all columns: see `catalogue`."""
+    """Its fields are all in the catalogue."""
 
 
 @strawberry.input(description="A new marketing campaign.")

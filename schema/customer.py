@@ -24,21 +24,12 @@ from schema.generated import (
     entity_type,
 )
 from schema.node import Node
-from schema.people import Partner, User
 from schema.sales import Opportunity
 from schema.service import Asset, Contract, SurveyResponse, Ticket
 
 
 @entity_type("Customer")
 class Customer(Node):
-    @strawberry.field(description="The sales owner.")
-    async def owner(self, info: Info) -> User | None:
-        return await lists.node(info, "User", self.owner_id)
-
-    @strawberry.field(description="The channel partner serving this customer.")
-    async def partner(self, info: Info) -> Partner | None:
-        return await lists.node(info, "Partner", self.partner_id)
-
     @strawberry.field(description="Sum of won opportunities (CLOSED_WON amounts) you can see.")
     async def lifetime_value(self, info: Info) -> Decimal:
         return await timeline.lifetime_value(info, self.db_id)

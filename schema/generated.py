@@ -14,15 +14,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
+from strawberry.annotation import StrawberryAnnotation
 from strawberry.scalars import JSON as JSON_SCALAR
+from strawberry.types import Info
+from strawberry.types.field import StrawberryField
 
 import schema.enums  # noqa: F401  (registers the domain enumerations as GraphQL enums)
 import schema.lead_enums  # noqa: F401
-from catalogue import CATALOGUE, Column, Entry, Filter, Match
+from catalogue import CATALOGUE, Column, Entry, Filter, Match, ToOne
 from catalogue.model import JSON
+from resolvers import lists
 from schema.connection import OrderDirection
 from schema.registry import entity
 
@@ -38,7 +42,13 @@ def entity_type(type_name: str) -> Callable[[type[T]], type[T]]:
     """The strawberry object type of catalogue entry `type_name`, registered so any node of
     the type can be built from its row (`schema.registry`)."""
     make = object_type(CATALOGUE[type_name])
-    return lambda cls: entity(type_name)(make(cls))
+
+    def register(cls: type[T]) -> type[T]:
+        typed = entity(type_name)(make(cls))
+        globals()[type_name] = typed  # where the references to it find it (`_to_one`)
+        return typed
+
+    return register
 
 
 def object_type(entry: Entry) -> Callable[[type[T]], type[T]]:
@@ -54,10 +64,30 @@ def object_type(entry: Entry) -> Callable[[type[T]], type[T]]:
                 continue
             columns[column.name] = value_type(column)
             setattr(cls, column.name, strawberry.field(description=column.description))
+        for relation in entry.relations:
+            columns[relation.column] = strawberry.Private[int | None]  # type: ignore[misc]
+        for relation in entry.relations:
+            field = _to_one(relation)
+            setattr(cls, relation.name, field)
+            # Annotated here, so it comes before the class's own fields, as in the entry.
+            columns[relation.name] = field.type_annotation.annotation  # type: ignore[union-attr]
         cls.__annotations__ = {**columns, **own}
         return strawberry.type(cls, description=entry.description)
 
     return make
+
+
+def _to_one(relation: ToOne) -> StrawberryField:
+    """The field of a reference. Its type is looked up here, by name, when the schema is built:
+    the target's class may be made after the class that refers to it."""
+
+    async def resolve(root: Any, info: Info) -> Any:
+        return await lists.node(info, relation.target, getattr(root, relation.column))
+
+    field = strawberry.field(resolver=resolve, description=relation.description)
+    target = Annotated[relation.target, strawberry.lazy(__name__)]  # type: ignore[misc,name-defined]
+    field.type_annotation = StrawberryAnnotation(target | None)
+    return field
 
 
 def _filter_type(spec: Filter) -> Any:

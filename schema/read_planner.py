@@ -242,9 +242,9 @@ class ReadPlanner:
                 else:
                     parent = f"{snake(type_name)}_id"
                     fields.append(self._connection(key, target, parent, args, self._sets(nodes)))
-            elif target.name in CLASSES and f"{column}_id" in columns:
-                target_obj = self._obj(target.name, self._sets(nodes))
-                fields.append(rp.ToOne(key, f"{column}_id", target_obj))
+            elif (relation := CATALOGUE[type_name].to_one(column)) is not None:
+                target_obj = self._obj(relation.target, self._sets(nodes))
+                fields.append(rp.ToOne(key, relation.column, target_obj))
             else:
                 raise Unsupported(f"{type_name}.{name}")
         return rp.Obj(type_name, tuple(fields))

@@ -25,9 +25,7 @@ from schema.node import Node
 
 @entity_type("WebhookDelivery")
 class WebhookDelivery(Node):
-    @strawberry.field(description="The endpoint it goes to.")
-    async def webhook_endpoint(self, info: Info) -> WebhookEndpoint | None:
-        return await lists.node(info, "WebhookEndpoint", self.webhook_endpoint_id)
+    """Its fields are all in the catalogue."""
 
 
 @entity_type("WebhookEndpoint")

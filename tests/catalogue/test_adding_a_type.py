@@ -205,6 +205,9 @@ def test_every_entry_agrees_with_its_table_and_the_id_references() -> None:
             assert table.c[column.name].nullable == column.nullable or column.private, (
                 f"{name}.{column.name} nullability"
             )
+        for relation in entry.relations:
+            assert relation.target in CATALOGUE, f"{name}.{relation.name}"
+            assert relation.column in table.c, f"{name}.{relation.name}"
         for spec in entry.filters:
             assert spec.match.value == "search" or spec.column_name in table.c, (
                 f"{name}.{spec.name}"
