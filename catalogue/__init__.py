@@ -36,12 +36,15 @@ from __future__ import annotations
 from catalogue import accounts, admin, engagement, sales, service
 from catalogue.model import Column, Computed, Entry, Filter, Match, Ordering, ToOne, catalogue_of
 
+#: In the order the policy lists its objects (`authz.vocabulary.DOMAIN_TYPES`).
 CATALOGUE: dict[str, Entry] = catalogue_of(
     accounts.CUSTOMER,
     accounts.CONTACT,
     sales.LEAD,
     sales.OPPORTUNITY,
+    sales.OPPORTUNITY_STAGE_CHANGE,
     service.TICKET,
+    service.TICKET_EVENT,
     service.SERVICE_VISIT,
     service.ASSET,
     service.CONTRACT,
@@ -49,14 +52,12 @@ CATALOGUE: dict[str, Entry] = catalogue_of(
     accounts.PARTNER,
     accounts.USER,
     engagement.TASK,
-    service.TICKET_EVENT,
-    sales.OPPORTUNITY_STAGE_CHANGE,
-    sales.CAMPAIGN,
     service.SURVEY_RESPONSE,
     admin.WEBHOOK_ENDPOINT,
     admin.WEBHOOK_DELIVERY,
     admin.ASSIGNMENT_RULE,
     admin.WEB_FORM,
+    sales.CAMPAIGN,
 )
 
 __all__ = [

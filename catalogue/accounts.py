@@ -71,7 +71,11 @@ CUSTOMER = Entry(
     search=("name",),
     computed=(
         Computed("lifetime_value", "Sum of won opportunities (CLOSED_WON amounts) you can see."),
-        Computed("timeline", "Everything that happened with this customer, newest first."),
+        Computed(
+            "timeline",
+            "Everything that happened with this customer, newest first: interactions, "
+            "ticket events, deal stage changes and service visits you may see.",
+        ),
     ),
 )
 

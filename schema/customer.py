@@ -21,6 +21,7 @@ from schema.generated import (
     OpportunityOrder,
     TicketFilter,
     TicketOrder,
+    computed,
     entity_type,
 )
 from schema.node import Node
@@ -30,7 +31,7 @@ from schema.service import Asset, Contract, SurveyResponse, Ticket
 
 @entity_type("Customer")
 class Customer(Node):
-    @strawberry.field(description="Sum of won opportunities (CLOSED_WON amounts) you can see.")
+    @computed("Customer")
     async def lifetime_value(self, info: Info) -> Decimal:
         return await timeline.lifetime_value(info, self.db_id)
 
@@ -145,10 +146,7 @@ class Customer(Node):
     ) -> Connection[Task]:
         return await lists.nested(info, "Task", self.db_id, None, None, first, after, last, before)
 
-    @strawberry.field(
-        description="Everything that happened with this customer, newest first: interactions, "
-        "ticket events, deal stage changes and service visits you may see."
-    )
+    @computed("Customer")
     async def timeline(
         self,
         info: Info,

@@ -77,6 +77,19 @@ def object_type(entry: Entry) -> Callable[[type[T]], type[T]]:
     return make
 
 
+def computed(type_name: str) -> Callable[[Callable[..., Any]], Any]:
+    """The field of a computed value the catalogue names for `type_name` (its SQL is in
+    persistence): the method's name finds the entry, and so the field's description."""
+
+    def make(resolver: Callable[..., Any]) -> Any:
+        found = [c for c in CATALOGUE[type_name].computed if c.name == resolver.__name__]
+        if not found:
+            raise LookupError(f"{type_name}.{resolver.__name__} is not in the catalogue")
+        return strawberry.field(resolver, description=found[0].description)
+
+    return make
+
+
 def _to_one(relation: ToOne) -> StrawberryField:
     """The field of a reference. Its type is looked up here, by name, when the schema is built:
     the target's class may be made after the class that refers to it."""
