@@ -18,7 +18,7 @@ from catalogue.model import (
     to_one,
     updated_since,
 )
-from domain.enums import Channel, Direction, TaskKind, TaskStatus
+from domain.enums import Channel, Direction, InteractionKind, TaskKind, TaskStatus
 
 INTERACTION = Entry(
     name="Interaction",
@@ -28,6 +28,9 @@ INTERACTION = Entry(
     columns=(
         Column("channel", Channel, "Where it happened."),
         Column("direction", Direction, "Inbound or outbound."),
+        Column(
+            "kind", InteractionKind, "What it was: a call, a message, a demo request, a download…"
+        ),
         Column("summary", str, "What was said or done."),
         Column("occurred_at", datetime, "When it happened."),
         *stamps("When it was logged.")[:2],
@@ -43,6 +46,7 @@ INTERACTION = Entry(
     filters=(
         search("Substring of the summary."),
         any_of("channel", Channel),
+        any_of("kind", InteractionKind),
         ref("customer_id", "Customer"),
         updated_since(),
     ),
