@@ -5,8 +5,15 @@ from __future__ import annotations
 import strawberry
 
 from domain.enums import AssignmentStrategy, CalendarName, LeadOfferStatus
+from domain.lead_scoring import ScoringFitField, ScoringRuleKind
 
-__all__ = ["AssignmentStrategy", "CalendarName", "LeadOfferStatus"]
+__all__ = [
+    "AssignmentStrategy",
+    "CalendarName",
+    "LeadOfferStatus",
+    "ScoringFitField",
+    "ScoringRuleKind",
+]
 
 strawberry.enum(
     AssignmentStrategy,
@@ -17,3 +24,5 @@ strawberry.enum(
     description="BUSINESS: working hours and holidays (Asia/Shanghai); ALWAYS: 24×7.",
 )
 strawberry.enum(LeadOfferStatus, description="A partner offer of a lead, or how it ended.")
+strawberry.enum(ScoringRuleKind, description="How a scoring rule gives points.")
+strawberry.enum(ScoringFitField, description="The lead field a FIT scoring rule looks at.")

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from enum import Enum
 from typing import Any
 
 import strawberry
@@ -15,51 +13,22 @@ from strawberry.types import Info
 from domain import scoring_rules
 from domain.lead_scoring import ScoringFitField, ScoringRuleKind
 from persistence.errors import BadInput
-from resolvers import lists
-from resolvers.mutations import run
+from schema import lists
 from schema.common_args import After, Before, First, Last
-from schema.connection import Connection, OrderDirection
+from schema.connection import Connection
 from schema.enums import Channel, Direction, InteractionKind
 from schema.errors import UserError
+from schema.generated import ScoringRuleFilter, ScoringRuleOrder, entity_type
 from schema.ids import decode_id_of, encode_id
 from schema.node import Node
-from schema.registry import entity
+from schema.use_cases import run
 
-strawberry.enum(ScoringRuleKind, description="How a scoring rule gives points.")
-strawberry.enum(ScoringFitField, description="The lead field a FIT scoring rule looks at.")
 ERRORS = strawberry.field(description="Why the mutation changed nothing; empty on success.")
 
 
-@entity("ScoringRule")
-@strawberry.type(
-    description="A weight of the lead score. BEHAVIOUR: `points` for each interaction of the "
-    "lead that matches `channel`, `interactionKind` and `direction` (absent = any), halved "
-    "every `halfLifeDays` of its age. FIT: `points` once when the lead's `field` is `value`."
-)
+@entity_type("ScoringRule")
 class ScoringRule(Node):
-    name: str = strawberry.field(description="What the rule rewards (shown in explanations).")
-    kind: ScoringRuleKind = strawberry.field(description="BEHAVIOUR or FIT.")
-    points: int = strawberry.field(description="Points given, −100 to 100 (negative lowers).")
-    channel: Channel | None = strawberry.field(description="BEHAVIOUR: the channel; null = any.")
-    interaction_kind: InteractionKind | None = strawberry.field(
-        description="BEHAVIOUR: the interaction kind; null = any."
-    )
-    direction: Direction | None = strawberry.field(
-        description="BEHAVIOUR: inbound or outbound; null = either."
-    )
-    half_life_days: int | None = strawberry.field(
-        description="BEHAVIOUR: days after which an interaction's points are halved; null = "
-        "they never decay."
-    )
-    field: ScoringFitField | None = strawberry.field(description="FIT: the lead field.")
-    value: str | None = strawberry.field(
-        description="FIT: the value that scores (an enum value for REGION and SOURCE; an "
-        "industry is matched case-insensitively)."
-    )
-    active: bool = strawberry.field(description="Inactive rules give no points.")
-    created_at: datetime = strawberry.field(description="When the rule was created.")
-    updated_at: datetime = strawberry.field(description="When the rule last changed.")
-    version: int = strawberry.field(description="Pass as `expectedVersion` when updating.")
+    """Its fields are all in the catalogue."""
 
 
 @strawberry.type(description="One reason for a lead's score: what happened or what fits.")
@@ -107,28 +76,6 @@ JSON_LISTS = {
         ids={"scoringRuleId": ("ruleId", "ScoringRule")},
     )
 }
-
-
-@strawberry.enum(description="Orderings of scoring rules.")
-class ScoringRuleOrderField(Enum):
-    NAME = "NAME"
-    POINTS = "POINTS"
-    CREATED_AT = "CREATED_AT"
-    UPDATED_AT = "UPDATED_AT"
-    ID = "ID"
-
-
-@strawberry.input(description="Sort scoring rules by one field.")
-class ScoringRuleOrder:
-    field: ScoringRuleOrderField
-    direction: OrderDirection = OrderDirection.ASC
-
-
-@strawberry.input(description="Narrow the list of scoring rules.")
-class ScoringRuleFilter:
-    search: str | None = strawberry.field(default=None, description="Substring of name or value.")
-    kind: list[ScoringRuleKind] | None = None
-    active: bool | None = None
 
 
 @strawberry.input(
