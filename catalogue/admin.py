@@ -17,8 +17,15 @@ from catalogue.model import (
     stamps,
     to_one,
 )
-from domain.enums import AssignmentStrategy, CalendarName, Channel, Direction, InteractionKind
-from domain.lead_scoring import ScoringFitField, ScoringRuleKind
+from domain.enums import (
+    AssignmentStrategy,
+    CalendarName,
+    Channel,
+    Direction,
+    InteractionKind,
+    ScoringFitField,
+    ScoringRuleKind,
+)
 from domain.webhooks import DeliveryStatus
 
 WEBHOOK_DELIVERY = Entry(

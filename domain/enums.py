@@ -220,3 +220,17 @@ class LeadOfferStatus(StrEnum):
     ACCEPTED = "ACCEPTED"
     REJECTED = "REJECTED"
     EXPIRED = "EXPIRED"
+
+
+# --- lead scoring (issue 11) ----------------------------------------------------------------
+
+
+class ScoringRuleKind(StrEnum):
+    BEHAVIOUR = "BEHAVIOUR"  # points per matching interaction, decayed by its age
+    FIT = "FIT"  # points once when a field of the lead has the rule's value
+
+
+class ScoringFitField(StrEnum):
+    REGION = "REGION"
+    INDUSTRY = "INDUSTRY"
+    SOURCE = "SOURCE"

@@ -14,10 +14,9 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Any, Protocol
 
-from domain.enums import LeadStatus
+from domain.enums import LeadStatus, ScoringFitField, ScoringRuleKind
 
 #: How many contributions a lead keeps as its explanation.
 TOP_CONTRIBUTIONS = 5
@@ -27,17 +26,6 @@ CLOSED = (LeadStatus.CONVERTED, LeadStatus.DISQUALIFIED)
 RESCORE_OPEN_LEADS = "lead.rescore_open"
 SCORE_DECAY_SWEEP = "lead.score_decay"
 SECONDS_PER_DAY = 86_400.0
-
-
-class ScoringRuleKind(StrEnum):
-    BEHAVIOUR = "BEHAVIOUR"  # points per matching interaction, decayed by its age
-    FIT = "FIT"  # points once when a field of the lead has the rule's value
-
-
-class ScoringFitField(StrEnum):
-    REGION = "REGION"
-    INDUSTRY = "INDUSTRY"
-    SOURCE = "SOURCE"
 
 
 FIT_COLUMN = {

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from domain.enums import LeadSource, Region
+from domain.enums import LeadSource, Region, ScoringFitField, ScoringRuleKind
 from domain.errors import Refused, bad_input
 from domain.fields import clean, int_range, present, require, text
-from domain.lead_scoring import RESCORE_OPEN_LEADS, ScoringFitField, ScoringRuleKind
+from domain.lead_scoring import RESCORE_OPEN_LEADS
 from domain.ports import Store
 
 RULE_FIELDS = {

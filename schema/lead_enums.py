@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import strawberry
 
-from domain.enums import AssignmentStrategy, CalendarName, LeadOfferStatus
-from domain.lead_scoring import ScoringFitField, ScoringRuleKind
+from domain.enums import (
+    AssignmentStrategy,
+    CalendarName,
+    LeadOfferStatus,
+    ScoringFitField,
+    ScoringRuleKind,
+)
 
 __all__ = [
     "AssignmentStrategy",

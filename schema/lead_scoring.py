@@ -11,7 +11,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain import scoring_rules
-from domain.lead_scoring import ScoringFitField, ScoringRuleKind
+from domain.enums import ScoringFitField, ScoringRuleKind
 from persistence.errors import BadInput
 from schema import lists
 from schema.common_args import After, Before, First, Last

@@ -8,7 +8,6 @@ from sqlalchemy import Boolean, CheckConstraint, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain import enums
-from domain.lead_scoring import ScoringFitField, ScoringRuleKind
 from persistence.models.base import CHANNEL, Base, created, pg_enum, pk, updated, version
 
 
@@ -20,7 +19,9 @@ class ScoringRule(Base):
     __tablename__ = "lead_scoring_rule"
     id: Mapped[int] = pk()
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[ScoringRuleKind] = mapped_column(pg_enum(ScoringRuleKind, "scoring_rule_kind"))
+    kind: Mapped[enums.ScoringRuleKind] = mapped_column(
+        pg_enum(enums.ScoringRuleKind, "scoring_rule_kind")
+    )
     points: Mapped[int] = mapped_column(Integer)
     channel: Mapped[enums.Channel | None] = mapped_column(CHANNEL, nullable=True)
     interaction_kind: Mapped[enums.InteractionKind | None] = mapped_column(
@@ -30,8 +31,8 @@ class ScoringRule(Base):
         pg_enum(enums.Direction, "direction"), nullable=True
     )
     half_life_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    field: Mapped[ScoringFitField | None] = mapped_column(
-        pg_enum(ScoringFitField, "scoring_fit_field"), nullable=True
+    field: Mapped[enums.ScoringFitField | None] = mapped_column(
+        pg_enum(enums.ScoringFitField, "scoring_fit_field"), nullable=True
     )
     value: Mapped[str | None] = mapped_column(String(100), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
