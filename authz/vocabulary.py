@@ -55,6 +55,9 @@ DOMAIN_TYPES = (
     "AssignmentRule",
     "WebForm",
     "Campaign",
+    # Issue 11: nurture sequences (admins manage; managers read) and the leads' enrolments.
+    "NurtureSequence",
+    "NurtureEnrollment",
 )
 
 #: Each mutation and admin query -> the (type, act) cell of the policy that allows it. A role's
@@ -96,6 +99,8 @@ MUTATION_ACTIONS: dict[str, tuple[str, str]] = {
     "approveDeal": ("Opportunity", "decide"),
     "rejectDeal": ("Opportunity", "decide"),
     "createWebForm": ("WebForm", "create"),
+    "createNurtureSequence": ("NurtureSequence", "create"),
+    "updateNurtureSequence": ("NurtureSequence", "update"),
 }
 #: Queries that exist only for roles allowed a cell (policy administration).
 QUERY_ACTIONS: dict[str, tuple[str, str]] = {
@@ -120,7 +125,8 @@ CONSEQUENCES: dict[tuple[str, str], frozenset[str]] = {
     # Issue 11: routing a new lead advances its rule and gives the assignee a FIRST_CONTACT
     # task; the assignee's first logged touchpoint marks the lead contacted.
     ("Lead", "create"): frozenset({"Task", "AssignmentRule"}),
-    ("Interaction", "log"): frozenset({"Lead"}),
+    # An interaction of a nurture sequence's trigger kind enrols the lead (issue 11).
+    ("Interaction", "log"): frozenset({"Lead", "NurtureEnrollment"}),
 }
 
 ACTS = frozenset({READ} | {act for _, act in MUTATION_ACTIONS.values()})

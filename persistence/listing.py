@@ -238,6 +238,19 @@ SPECS: dict[str, ListSpec] = {
             search=("name",),
         ),
         ListSpec(
+            "NurtureSequence",
+            m.NurtureSequence.__table__,
+            {**_TIMES, "NAME": "name"},
+            ("NAME", Direction.ASC),
+            search=("name",),
+        ),
+        ListSpec(
+            "NurtureEnrollment",
+            m.NurtureEnrollment.__table__,
+            {"ENROLLED_AT": "enrolled_at", "ID": "id"},
+            ("ENROLLED_AT", Direction.DESC),
+        ),
+        ListSpec(
             "WebForm",
             m.WebForm.__table__,
             {**_TIMES, "NAME": "name"},

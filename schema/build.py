@@ -11,6 +11,7 @@ from strawberry.schema.name_converter import NameConverter
 from schema.campaign import Campaign
 from schema.engagement import Contact, Interaction, Task
 from schema.lead_routing import AssignmentRule, WebForm
+from schema.nurture import NurtureEnrollment, NurtureSequence
 from schema.people import Partner, User
 from schema.query import Query
 from schema.sales import Lead, Opportunity, OpportunityStageChange
@@ -55,5 +56,7 @@ def build_full_schema() -> strawberry.Schema:
             AssignmentRule,
             WebForm,
             Campaign,
+            NurtureSequence,
+            NurtureEnrollment,
         ],
     )

@@ -40,6 +40,7 @@ from schema.errors import UserError
 from schema.ids import decode_id_of
 from schema.lead_flow import LeadFlowMutation
 from schema.lead_routing import LeadRoutingMutation
+from schema.nurture import NurtureMutation
 from schema.people import Partner, User
 from schema.sales import Lead, Opportunity
 from schema.service import ServiceVisit, Ticket
@@ -157,6 +158,9 @@ class CreateLeadInput:
     score: int | None = None
     assignee_id: strawberry.ID | None = None
     partner_id: strawberry.ID | None = None
+    campaign_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The marketing campaign that brought the lead."
+    )
 
 
 @strawberry.type(description="Result of createLead.")
@@ -311,6 +315,7 @@ class Mutation(
     LeadRoutingMutation,
     LeadFlowMutation,
     CampaignMutation,
+    NurtureMutation,
     AdminMutation,
 ):
     @strawberry.mutation(description="Create a channel partner (admins).")

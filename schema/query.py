@@ -30,6 +30,7 @@ from schema.ids import decode_id, decode_id_of
 from schema.lead_routing import LeadRoutingQuery
 from schema.metrics import MetricsQuery
 from schema.node import Node
+from schema.nurture import NurtureQuery
 from schema.people import Partner, PartnerFilter, PartnerOrder, User, UserFilter, UserOrder, Viewer
 from schema.registry import CLASSES
 from schema.sales import (
@@ -74,7 +75,13 @@ async def _one(info: Info, type_name: str, global_id: str) -> Any:
 
 @strawberry.type(description="Everything you can read, each list cut to your slice.")
 class Query(
-    ServiceFlowQuery, WebhookQuery, LeadRoutingQuery, CampaignQuery, MetricsQuery, AdminQuery
+    ServiceFlowQuery,
+    WebhookQuery,
+    LeadRoutingQuery,
+    CampaignQuery,
+    NurtureQuery,
+    MetricsQuery,
+    AdminQuery,
 ):
     @strawberry.field(description="Fetch any object by its global ID; null if not visible.")
     async def node(self, info: Info, id: IdArg) -> Node | None:

@@ -11,7 +11,8 @@ import strawberry
 from strawberry.types import Info
 
 from resolvers import lists
-from schema.connection import OrderDirection
+from schema.common_args import After, Before, First, Last
+from schema.connection import Connection, OrderDirection
 from schema.enums import LeadSource, LeadStatus, OpportunityStage, Region, RegistrationStatus
 from schema.lead_enums import LeadOfferStatus
 from schema.node import Node
@@ -19,12 +20,14 @@ from schema.registry import entity
 
 if TYPE_CHECKING:
     from schema.campaign import Campaign
+    from schema.nurture import NurtureEnrollment, NurtureEnrollmentOrder
     from schema.customer import Customer
     from schema.people import Partner, User
 
 CUSTOMER = "schema.customer"
 PEOPLE = "schema.people"
 CAMPAIGN = "schema.campaign"
+NURTURE = "schema.nurture"
 
 
 @entity("Lead")
@@ -49,6 +52,9 @@ class Lead(Node):
     offer_expires_at: datetime | None = strawberry.field(
         description="When an open partner offer lapses and the lead returns to the pool."
     )
+    offer_rejection_reason: str | None = strawberry.field(
+        description="Why the partner declined the last offer (`rejectLead`), for the managers."
+    )
     created_at: datetime = strawberry.field(description="When the lead arrived.")
     updated_at: datetime = strawberry.field(description="When the record last changed.")
     version: int = strawberry.field(description="Pass as `expectedVersion` when updating.")
@@ -60,6 +66,21 @@ class Lead(Node):
     @strawberry.field(description="The marketing campaign that brought this lead.")
     async def campaign(self, info: Info) -> Annotated[Campaign, strawberry.lazy(CAMPAIGN)] | None:
         return await lists.node(info, "Campaign", self.campaign_id)
+
+    @strawberry.field(description="The nurture sequences this lead is in, with step progress.")
+    async def nurture_enrollments(
+        self,
+        info: Info,
+        order_by: Annotated[NurtureEnrollmentOrder, strawberry.lazy(NURTURE)] | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Annotated[NurtureEnrollment, strawberry.lazy(NURTURE)]]:
+        return await lists.nested(
+            info, "NurtureEnrollment", self.db_id, None, order_by, first, after, last, before,
+            parent_column="lead_id",
+        )  # fmt: skip
 
     @strawberry.field(description="The user working this lead.")
     async def assignee(self, info: Info) -> Annotated[User, strawberry.lazy(PEOPLE)] | None:
