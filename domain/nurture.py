@@ -73,6 +73,7 @@ def steps_of(given: list[Any]) -> list[dict[str, Any]]:
         raise Refused(bad_input("steps", f"give 1 to {MAX_STEPS} steps"))
     steps: list[dict[str, Any]] = []
     problems: list[Problem] = []
+    latest = 0  # the days of the last valid step: each step comes on or after it
     for index, step in enumerate(given):
         field = f"steps.{index}"
         days = step.after_business_days
@@ -80,10 +81,12 @@ def steps_of(given: list[Any]) -> list[dict[str, Any]]:
             problems.append(
                 bad_input(f"{field}.afterBusinessDays", f"must be 0 to {MAX_BUSINESS_DAYS}")
             )
-        elif steps and days < steps[-1]["afterBusinessDays"]:
+        elif days < latest:
             problems.append(
                 bad_input(f"{field}.afterBusinessDays", "steps must be in order of their days")
             )
+        else:
+            latest = days
         action = NurtureAction(_value(step.action))
         title = (getattr(step, "title", None) or "").strip() or None
         if title is not None and len(title) > TITLE_LENGTH:

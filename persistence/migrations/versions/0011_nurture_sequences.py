@@ -27,6 +27,7 @@ INTERACTION_KIND = postgresql.ENUM(name="interaction_kind", create_type=False)
 POLICY_LINES = (
     ("SALES_MANAGER", "NurtureSequence", "read", "all", "allow"),
     ("SALES_MANAGER", "NurtureEnrollment", "read", "team_or_unassigned", "allow"),
+    ("SALES_REP", "NurtureSequence", "read", "all", "allow"),
     ("SALES_REP", "NurtureEnrollment", "read", "own", "allow"),
     ("PARTNER_USER", "NurtureEnrollment", "read", "partner", "allow"),
     ("TECHNICIAN", "NurtureSequence", "read", "-", "deny"),
