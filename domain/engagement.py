@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-from domain.enums import Role
+from domain.enums import InteractionKind, Role
 from domain.errors import Refused, bad_input
 from domain.fields import clean, instant, require, text
 from domain.ports import Store
@@ -26,7 +25,7 @@ async def log_interaction(store: Store, values: dict[str, Any]) -> int:
             raise Refused(bad_input("contactId", "the contact is not at this customer"))
     if store.actor.role is Role.PARTNER_USER:
         data["is_internal"] = False
-    data.setdefault("occurred_at", None)
-    data["occurred_at"] = data["occurred_at"] or datetime.now(UTC)
+    data["occurred_at"] = data.get("occurred_at") or store.now()
+    data["kind"] = data.get("kind") or InteractionKind.NOTE
     data["actor_id"] = store.actor.user_id
     return await store.insert("Interaction", {k: v for k, v in data.items() if v is not None})

@@ -135,6 +135,21 @@ class Direction(StrEnum):
     OUTBOUND = "OUTBOUND"
 
 
+class InteractionKind(StrEnum):
+    """What a touchpoint was, beside where it happened: what scoring and nurturing react to."""
+
+    NOTE = "NOTE"
+    CALL = "CALL"
+    MEETING = "MEETING"
+    MESSAGE = "MESSAGE"
+    EMAIL = "EMAIL"
+    FORM_SUBMISSION = "FORM_SUBMISSION"
+    CONTENT_DOWNLOAD = "CONTENT_DOWNLOAD"
+    WEBINAR = "WEBINAR"
+    DEMO_REQUEST = "DEMO_REQUEST"
+    PRICING_VIEW = "PRICING_VIEW"
+
+
 class PartnerKind(StrEnum):
     DEALER = "DEALER"
     RESELLER = "RESELLER"

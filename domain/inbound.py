@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
 
-from domain.enums import Channel, Direction, LeadSource, LeadStatus, Region
+from domain.enums import Channel, Direction, InteractionKind, LeadSource, LeadStatus, Region
 from domain.errors import Refused, bad_input
 from domain.fields import clean, optional_text, present
 from domain.lead_routing import RoutingDesk
@@ -93,6 +93,7 @@ async def receive_message(desk: InboundDesk, message: Message) -> str:
             **about,
             "channel": message.channel,
             "direction": Direction.INBOUND,
+            "kind": InteractionKind.MESSAGE,
             "summary": message.text[:5000] or "(empty message)",
             "occurred_at": desk.now(),
             "external_message_id": message.message_id,
@@ -141,6 +142,7 @@ async def receive_web_form(
             "lead_id": lead_id,
             "channel": Channel.WEB,
             "direction": Direction.INBOUND,
+            "kind": InteractionKind.FORM_SUBMISSION,
             "summary": summary[:5000],
             "occurred_at": desk.now(),
         }

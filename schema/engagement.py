@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from resolvers import lists
 from schema.connection import OrderDirection
-from schema.enums import Channel, Direction, TaskKind, TaskStatus
+from schema.enums import Channel, Direction, InteractionKind, TaskKind, TaskStatus
 from schema.node import Node
 from schema.registry import entity
 from schema.sales import Lead, Opportunity, OpportunityStageChange
@@ -54,6 +54,9 @@ class Contact(Node):
 class Interaction(Node):
     channel: Channel = strawberry.field(description="Where it happened.")
     direction: Direction = strawberry.field(description="Inbound or outbound.")
+    kind: InteractionKind = strawberry.field(
+        description="What it was: a call, a message, a demo request, a download…"
+    )
     summary: str = strawberry.field(description="What was said or done.")
     occurred_at: datetime = strawberry.field(description="When it happened.")
     created_at: datetime = strawberry.field(description="When it was logged.")
@@ -167,6 +170,7 @@ class InteractionOrder:
 class InteractionFilter:
     search: str | None = strawberry.field(default=None, description="Substring of the summary.")
     channel: list[Channel] | None = None
+    kind: list[InteractionKind] | None = None
     customer_id: strawberry.ID | None = None
     updated_since: datetime | None = None
 

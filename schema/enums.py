@@ -15,6 +15,7 @@ from domain.enums import (
     CustomerStatus,
     CustomerTier,
     Direction,
+    InteractionKind,
     LeadSource,
     LeadStatus,
     LifecycleStage,
@@ -41,6 +42,7 @@ __all__ = [
     "CustomerStatus",
     "CustomerTier",
     "Direction",
+    "InteractionKind",
     "LeadSource",
     "LeadStatus",
     "LifecycleStage",
@@ -77,6 +79,10 @@ strawberry.enum(
 )
 strawberry.enum(Channel, description="Where a touchpoint happened.")
 strawberry.enum(Direction, description="Who reached out.")
+strawberry.enum(
+    InteractionKind,
+    description="What a touchpoint was: a call, a demo request, a download (CONTENT_DOWNLOAD)…",
+)
 strawberry.enum(PartnerKind, description="What a channel partner does.")
 strawberry.enum(PartnerTier, description="Partner programme level.")
 strawberry.enum(PartnerStatus, description="Whether a partner is active.")

@@ -24,6 +24,7 @@ from schema.enums import (
     CustomerStatus,
     CustomerTier,
     Direction,
+    InteractionKind,
     LeadSource,
     LifecycleStage,
     OpportunityStage,
@@ -283,6 +284,9 @@ class LogInteractionInput:
     channel: Channel
     direction: Direction
     summary: str
+    kind: InteractionKind | None = strawberry.field(
+        default=None, description="What it was; NOTE when not given."
+    )
     customer_id: strawberry.ID | None = None
     contact_id: strawberry.ID | None = None
     lead_id: strawberry.ID | None = None

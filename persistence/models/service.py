@@ -188,6 +188,9 @@ class Interaction(Base):
     lead_id: Mapped[int | None] = fk("lead.id")
     channel: Mapped[enums.Channel] = mapped_column(CHANNEL, index=True)
     direction: Mapped[enums.Direction] = mapped_column(pg_enum(enums.Direction, "direction"))
+    kind: Mapped[enums.InteractionKind] = mapped_column(
+        pg_enum(enums.InteractionKind, "interaction_kind"), server_default="NOTE"
+    )
     summary: Mapped[str] = mapped_column(Text)
     is_internal: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

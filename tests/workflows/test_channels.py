@@ -96,6 +96,8 @@ async def test_web_form_leads_are_routed_and_merged_within_24_hours(
     later = await channels.post(f"/channels/web-form/{key}", json=first)
     assert later.json()["merged"] is False
     assert await rows(api) == (2, 3)
+    kinds = await scalar(api, "SELECT string_agg(DISTINCT kind::text, ',') FROM interaction")
+    assert kinds == "FORM_SUBMISSION"
 
 
 async def test_web_form_refusals_write_nothing(api: Api, channels: httpx.AsyncClient) -> None:
