@@ -13,6 +13,7 @@ from domain.errors import Refused, bad_input
 from domain.fields import clean, optional_text, present
 from domain.lead_routing import RoutingDesk
 from domain.leads_flow import announce_and_route
+from domain.nurture_flow import NurtureDesk, interaction_logged
 
 #: A second web-form submission with the same phone or e-mail within this window is merged.
 MERGE_WINDOW = timedelta(hours=24)
@@ -38,7 +39,7 @@ class Message:
     sender_name: str | None = None
 
 
-class InboundDesk(RoutingDesk, Protocol):
+class InboundDesk(RoutingDesk, NurtureDesk, Protocol):
     async def claim_message(self, channel: Channel, message_id: str) -> bool:
         """False when this channel message is recorded already (serialised per message)."""
         ...
@@ -88,7 +89,7 @@ async def receive_message(desk: InboundDesk, message: Message) -> str:
         lead_id = await desk.insert_lead(data)
         await announce_and_route(desk, lead_id, data)
         about, outcome = {"lead_id": lead_id}, "new_lead"
-    await desk.insert_interaction(
+    interaction = await desk.insert_interaction(
         {
             **about,
             "channel": message.channel,
@@ -99,6 +100,10 @@ async def receive_message(desk: InboundDesk, message: Message) -> str:
             "external_message_id": message.message_id,
         }
     )
+    if "lead_id" in about:
+        await interaction_logged(
+            desk, about["lead_id"], interaction, InteractionKind.MESSAGE, message.channel
+        )
     return outcome
 
 
@@ -137,7 +142,7 @@ async def receive_web_form(
         )
         lead_id, merged = await desk.insert_lead(values), False
         await announce_and_route(desk, lead_id, values)
-    await desk.insert_interaction(
+    interaction = await desk.insert_interaction(
         {
             "lead_id": lead_id,
             "channel": Channel.WEB,
@@ -146,5 +151,8 @@ async def receive_web_form(
             "summary": summary[:5000],
             "occurred_at": desk.now(),
         }
+    )
+    await interaction_logged(
+        desk, lead_id, interaction, InteractionKind.FORM_SUBMISSION, Channel.WEB
     )
     return lead_id, merged

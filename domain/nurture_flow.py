@@ -69,13 +69,14 @@ async def interaction_logged(
     """Enrol the lead in every active sequence this interaction triggers; the new enrolments."""
     now = desk.now()
     enrolled = []
-    for sequence in await desk.sequences_triggered_by(_value(kind), _value(channel)):
+    for sequence in await desk.sequences_triggered_by(str(_value(kind)), _value(channel)):
         progress = [
             {
                 **step,
                 "position": position,
-                "dueAt": (await desk.business_days_after(now, step["afterBusinessDays"]))
-                .isoformat(),
+                "dueAt": (
+                    await desk.business_days_after(now, step["afterBusinessDays"])
+                ).isoformat(),
                 "status": NurtureStepStatus.PENDING.value,
                 "firedAt": None,
                 "taskId": None,
@@ -119,7 +120,8 @@ async def step_due(desk: NurtureTimerDesk, enrollment_id: int, position: int) ->
     if ended is not None:
         await _end(desk, enrollment_id, progress, ended)
         return ended
-    assert lead is not None and sequence is not None
+    assert lead is not None
+    assert sequence is not None
     step = progress[position]
     if step["action"] == NurtureAction.CREATE_TASK:
         step["taskId"] = await _task(desk, lead, sequence, step)
@@ -134,9 +136,7 @@ async def step_due(desk: NurtureTimerDesk, enrollment_id: int, position: int) ->
     return "fired"
 
 
-def _end_reason(
-    lead: Mapping[str, Any] | None, sequence: Mapping[str, Any] | None
-) -> str | None:
+def _end_reason(lead: Mapping[str, Any] | None, sequence: Mapping[str, Any] | None) -> str | None:
     if lead is None:
         return "LEAD_GONE"
     if lead["status"] in CLOSED:

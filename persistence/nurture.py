@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -32,9 +32,9 @@ LEAD = m.Lead.__table__
 def add_business_days(calendar: BusinessCalendar, start: datetime, days: int) -> datetime:
     """`days` whole working days of business time after `start` (the same hour, `days`
     working days later, when `start` is within working hours)."""
-    day_minutes = (
-        calendar.closes.hour * 60 + calendar.closes.minute
-    ) - (calendar.opens.hour * 60 + calendar.opens.minute)
+    day_minutes = (calendar.closes.hour * 60 + calendar.closes.minute) - (
+        calendar.opens.hour * 60 + calendar.opens.minute
+    )
     return add_business_minutes(calendar, start, days * day_minutes)
 
 
@@ -55,7 +55,7 @@ class NurtureSql:
         self, kind: str, channel: str | None
     ) -> Sequence[Mapping[str, Any]]:
         c = SEQUENCE.c
-        on_channel = c.trigger_channel.is_(None)
+        on_channel: ColumnElement[bool] = c.trigger_channel.is_(None)
         if channel is not None:
             on_channel = or_(on_channel, c.trigger_channel == channel)
         stmt = (

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from schema.engagement import Task
     from schema.sales import Lead
 
+ENGAGEMENT = "schema.engagement"
 ERRORS = strawberry.field(description="Why the mutation changed nothing; empty on success.")
 
 strawberry.enum(NurtureAction, description="What a nurture step does when it is due.")
@@ -95,7 +96,7 @@ class NurtureStepProgress(NurtureStep):
     task_id: strawberry.Private[int | None]
 
     @strawberry.field(description="The task the step created, if you can see it.")
-    async def task(self, info: Info) -> Annotated[Task, strawberry.lazy("schema.engagement")] | None:
+    async def task(self, info: Info) -> Annotated[Task, strawberry.lazy(ENGAGEMENT)] | None:
         return await lists.node(info, "Task", self.task_id)
 
 

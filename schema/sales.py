@@ -20,8 +20,8 @@ from schema.registry import entity
 
 if TYPE_CHECKING:
     from schema.campaign import Campaign
-    from schema.nurture import NurtureEnrollment, NurtureEnrollmentOrder
     from schema.customer import Customer
+    from schema.nurture import NurtureEnrollment, NurtureEnrollmentOrder
     from schema.people import Partner, User
 
 CUSTOMER = "schema.customer"

@@ -52,9 +52,10 @@ async def test_the_partners_reason_is_kept_for_the_managers(api: Api, clock: Man
     await f.user(api.engine, "PARTNER_USER", external_id="partner", partner_id=partner)
     lead = gid("Lead", await f.lead(api.engine))
     offer = {"input": {"leadId": lead, "partnerId": gid("Partner", partner)}}
-    assert data(await api.query(DISTRIBUTE, offer, sub="manager"), "distributeLead")[
-        "userErrors"
-    ] == []
+    assert (
+        data(await api.query(DISTRIBUTE, offer, sub="manager"), "distributeLead")["userErrors"]
+        == []
+    )
     body = await api.query(
         REJECT, {"input": {"leadId": lead, "reason": " 不在我们服务区域 "}}, sub="partner"
     )
@@ -63,8 +64,9 @@ async def test_the_partners_reason_is_kept_for_the_managers(api: Api, clock: Man
     assert seen == {"offerStatus": "REJECTED", "offerRejectionReason": "不在我们服务区域",
                     "partner": None}  # fmt: skip
     # The next offer starts clean.
-    assert data(await api.query(DISTRIBUTE, offer, sub="manager"), "distributeLead")[
-        "userErrors"
-    ] == []
+    assert (
+        data(await api.query(DISTRIBUTE, offer, sub="manager"), "distributeLead")["userErrors"]
+        == []
+    )
     again = data(await api.query(REASON, {"id": lead}, sub="manager"), "lead")
     assert (again["offerStatus"], again["offerRejectionReason"]) == ("OFFERED", None)

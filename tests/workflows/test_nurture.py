@@ -96,7 +96,9 @@ async def test_a_download_gives_the_assignee_a_task_n_business_days_later_exactl
     people = await team(api, reps=1)
     # Monday 8 March is made a holiday: Friday + 2 business days lands on Wednesday.
     body = await api.query(
-        SET_DAY, {"input": {"date": "2027-03-08", "working": False, "note": "公司假日"}}, sub="admin"
+        SET_DAY,
+        {"input": {"date": "2027-03-08", "working": False, "note": "公司假日"}},
+        sub="admin",
     )
     assert data(body, "setBusinessDay")["userErrors"] == []
     await create_sequence(api, steps=[task_step(2, "回访白皮书下载客户")])
@@ -247,4 +249,3 @@ async def test_a_worker_killed_mid_step_still_fires_it_once(
     await worker.run_due()
     await worker.run_due()
     assert [t["subject"] for t in await nurture_tasks(api)] == ["第一次跟进"]
-

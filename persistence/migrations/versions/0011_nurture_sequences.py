@@ -82,10 +82,17 @@ def upgrade() -> None:
             nullable=False,
         ),
         *_times(),
-        sa.CheckConstraint("length(btrim(name)) > 0", name=op.f("ck_nurture_sequence_name_present")),
+        sa.CheckConstraint(
+            "length(btrim(name)) > 0", name=op.f("ck_nurture_sequence_name_present")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_nurture_sequence")),
     )
-    for columns in (["trigger_kind", "active"], ["name", "id"], ["updated_at", "id"], ["created_at", "id"]):
+    for columns in (
+        ["trigger_kind", "active"],
+        ["name", "id"],
+        ["updated_at", "id"],
+        ["created_at", "id"],
+    ):
         name = op.f(f"ix_nurture_sequence_{'_'.join(columns)}")
         op.create_index(name, "nurture_sequence", columns, unique=False)
 
