@@ -69,9 +69,13 @@ CATALOGUE: dict[str, tuple[str, ...]] = {
         "calendar", "version",
     ),
     "WebForm": ("name", "formKey", "campaignId"),
+    "NurtureSequence": ("name", "active", "trigger", "steps", "version"),
+    "NurtureEnrollment": ("lead", "status", "endReason", "enrolledAt", "steps"),
 }  # fmt: skip
 #: Issue 11: lead routing rules (admins manage, managers read) and web forms (admins).
 ROUTING = {"AssignmentRule", "WebForm"}
+#: Issue 11: nurture sequences (admins manage, sales read) and the leads' enrolments.
+NURTURE = {"NurtureSequence", "NurtureEnrollment"}
 
 CUSTOMER_CHILDREN = (
     "Contact", "Asset", "Contract", "Interaction", "Ticket", "TicketEvent", "ServiceVisit",
@@ -98,6 +102,8 @@ EXPECTED_READ: dict[Role, dict[str, str]] = {
         "Task": "team",
         "AssignmentRule": "all",
         "Campaign": "all",
+        "NurtureSequence": "all",
+        "NurtureEnrollment": "team_or_unassigned",
     },
     Role.SALES_REP: {
         "Customer": "own",
@@ -109,6 +115,8 @@ EXPECTED_READ: dict[Role, dict[str, str]] = {
         "User": "all",
         "Task": "own",
         "Campaign": "all",
+        "NurtureSequence": "all",
+        "NurtureEnrollment": "own",
     },
     Role.PARTNER_USER: {
         "Customer": "partner",
@@ -122,6 +130,7 @@ EXPECTED_READ: dict[Role, dict[str, str]] = {
         "User": "partner",
         "Task": "own",
         "Campaign": "none",
+        "NurtureEnrollment": "partner",
     },
     Role.TECHNICIAN: {
         **dict.fromkeys(("Ticket", "TicketEvent", "Customer", "Asset", "Contact"), "assigned"),
@@ -141,11 +150,12 @@ EXPECTED_HIDDEN_TYPES: dict[Role, set[str]] = {
     Role.ADMIN: set(),
     Role.SALES_MANAGER: WEBHOOK_TYPES | {"WebForm"},
     Role.SALES_REP: WEBHOOK_TYPES | ROUTING,
-    Role.PARTNER_USER: WEBHOOK_TYPES | ROUTING,
+    Role.PARTNER_USER: WEBHOOK_TYPES | ROUTING | {"NurtureSequence"},
     Role.TECHNICIAN: {"Opportunity", "OpportunityStageChange", "Lead", "Contract"}
     | WEBHOOK_TYPES
-    | ROUTING,
-    Role.SERVICE_AGENT: set(SALES_TYPES) | WEBHOOK_TYPES | ROUTING,
+    | ROUTING
+    | NURTURE,
+    Role.SERVICE_AGENT: set(SALES_TYPES) | WEBHOOK_TYPES | ROUTING | NURTURE,
     Role.ANALYST: WEBHOOK_TYPES,
 }
 
@@ -412,8 +422,8 @@ def test_explain_names_rows_fields_and_actions(policies: dict[Role, RolePolicy])
     assert "actions: create (all), update (own)" in text
     assert explain(policies, "TECHNICIAN", "Opportunity") == "TECHNICIAN\nOpportunity: absent\n"
     assert (
-        "absent types: AssignmentRule, Contract, Lead, Opportunity, OpportunityStageChange, WebForm"
-        in explain(policies, Role.TECHNICIAN)
+        "absent types: AssignmentRule, Contract, Lead, NurtureEnrollment, NurtureSequence,"
+        " Opportunity, OpportunityStageChange, WebForm" in explain(policies, Role.TECHNICIAN)
     )
     assert "Policy:\n  actions: manage (all)" in explain(policies, Role.ADMIN)
 
