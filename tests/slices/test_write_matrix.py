@@ -89,6 +89,7 @@ TABLE_OF = {
     "Job": m.Job.__tablename__,
     "AssignmentRule": m.AssignmentRule.__tablename__,
     "WebForm": m.WebForm.__tablename__,
+    "NurtureSequence": m.NurtureSequence.__tablename__,
 }
 INTROSPECTION = """{ __schema { mutationType { fields { name args { name type { kind name
   ofType { kind name inputFields { name } } } } } } } }"""
@@ -464,20 +465,10 @@ async def matrix_for(api: Api, world: World) -> Matrix:
     return matrix
 
 
-#: Mutations whose targets the anchor world does not hold yet (an offered lead, a PENDING
-#: registration, an assignment rule, a campaign): their refusals are tested in
-#: tests/workflows/test_partner_leads.py, test_deal_decisions.py, test_lead_assignment.py and
-#: test_channels.py, not cell by cell here. Shrink this set as the anchor world grows.
-COVERED_ELSEWHERE = frozenset(
-    {
-        "acceptLead",
-        "rejectLead",
-        "approveDeal",
-        "rejectDeal",
-        "updateAssignmentRule",
-        "createWebForm",
-    }
-)
+#: Mutations whose targets the anchor world does not hold: none left since the world has open
+#: offers, PENDING registrations and the admins' configuration (`world._lead_desk`). A mutation
+#: listed here is tested in tests/workflows only, not cell by cell.
+COVERED_ELSEWHERE: frozenset[str] = frozenset()
 
 
 def report(failures: list[str]) -> str:
