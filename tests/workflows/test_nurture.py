@@ -18,8 +18,18 @@ from domain.clock import Clock, ManualClock
 from domain.nurture_flow import NURTURE_STEP_DUE
 from persistence.db import make_engine
 from persistence.jobs import Job, Worker
+from tests import factories as f
 from tests.conftest import Api
-from tests.workflows.lead_world import LOG, SHANGHAI, create_lead, data, events, scalar, team
+from tests.workflows.lead_world import (
+    LOG,
+    SHANGHAI,
+    create_lead,
+    data,
+    events,
+    gid,
+    scalar,
+    team,
+)
 from tests.workflows.receiver import receiver
 from workflows.nurture import nurture_step_due
 
@@ -249,3 +259,32 @@ async def test_a_worker_killed_mid_step_still_fires_it_once(
     await worker.run_due()
     await worker.run_due()
     assert [t["subject"] for t in await nurture_tasks(api)] == ["第一次跟进"]
+
+
+async def test_a_web_form_submission_enrols_its_new_lead_and_the_task_waits_in_the_pool(
+    api: Api, clock: ManualClock, worker: Worker
+) -> None:
+    """CONTRACT §9 as a client sees it: the form's lead (no rule fits, so unassigned) is enrolled
+    by its FORM_SUBMISSION; its task has no assignee until someone takes the lead."""
+    clock.set(FRIDAY_15)
+    await team(api, reps=1)
+    await create_sequence(
+        api, name="官网表单培育", trigger={"kind": "FORM_SUBMISSION", "channel": "WEB"},
+        steps=[task_step(1, "电话回访表单客户")],
+    )  # fmt: skip
+    form = """mutation($input: CreateWebFormInput!) {
+      createWebForm(input: $input) { formKey userErrors { code } } }"""
+    campaign = gid("Campaign", await f.campaign(api.engine))
+    created = data(
+        await api.query(form, {"input": {"name": "官网", "campaignId": campaign}}, sub="admin"),
+        "createWebForm",
+    )
+    fields = {"company": "常州精密轴承", "name": "陈工", "phone": "13812345678"}
+    response = await api.client.post(f"/channels/web-form/{created['formKey']}", json=fields)
+    assert response.status_code == 202, response.text
+    lead = gid("Lead", int(await scalar(api, "SELECT id FROM lead")))
+    assert (await enrolments(api, lead, sub="admin"))["totalCount"] == 1
+    clock.set(datetime(2027, 3, 8, 15, 0, tzinfo=SHANGHAI))
+    await worker.run_due()
+    pool = await nurture_tasks(api, sub="admin")
+    assert [(t["subject"], t["assignee"]) for t in pool] == [("电话回访表单客户", None)]
