@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from domain.accounts import active_role
@@ -45,7 +45,7 @@ async def create_lead(store: Store, values: dict[str, Any]) -> int:
     if data.get("assignee_id") is not None:
         active_role(store, "assignee_id")
         data["status"] = LeadStatus.ASSIGNED
-    data["first_contact_due_at"] = datetime.now(UTC) + FIRST_CONTACT_SLA
+    data["first_contact_due_at"] = store.now() + FIRST_CONTACT_SLA
     return await store.insert("Lead", present(data))
 
 
@@ -105,7 +105,7 @@ async def create_opportunity(store: Store, values: dict[str, Any]) -> int:
     data["owner_id"] = data.get("owner_id") or customer["owner_id"] or store.actor.user_id
     data["partner_id"] = data.get("partner_id") or customer["partner_id"]
     if stage.is_closed:
-        data["closed_at"] = datetime.now(UTC)
+        data["closed_at"] = store.now()
     opportunity_id = await store.insert("Opportunity", present(data))
     await _stage_changed(store, opportunity_id, data["customer_id"], None, stage)
     return opportunity_id
@@ -125,7 +125,7 @@ async def update_opportunity(store: Store, values: dict[str, Any]) -> int:
             raise Refused(bad_input("stage", "a closed opportunity cannot change stage"))
         data.setdefault("probability", STAGE_PROBABILITY[stage])
         if stage.is_closed:
-            data["closed_at"] = datetime.now(UTC)
+            data["closed_at"] = store.now()
     await store.update(current["id"], data, expected_version)
     if stage is not None and stage != current["stage"]:
         await _stage_changed(store, current["id"], current["customer_id"], current["stage"], stage)

@@ -5,7 +5,8 @@ working weekend days), seeded from the `holidays` package for every year whose a
 announced, plus the days an admin decided (`source` ADMIN, kept over any seed). `calendar_year`
 lists the years the data covers: a computation that reaches another year follows the weekday
 rule but is never silent about it: `prism_calendar_missing_year_total{year}` counts it and a
-warning is logged, so an operator adds the year (`prism` seeds it once the package knows it).
+warning is logged, so an operator adds the year (`workflows.calendar` seeds it within a day
+once the package knows it).
 """
 
 from __future__ import annotations
@@ -82,6 +83,14 @@ async def seed_years(conn: AsyncConnection, years: Sequence[int]) -> None:
             .values([{"year": y, "source": "HOLIDAYS"} for y in years])
             .on_conflict_do_nothing()
         )
+
+
+async def learn_years(conn: AsyncConnection, until: int) -> list[int]:
+    """Seed the years up to `until` that the package knows and the database does not yet."""
+    stored = set((await conn.scalars(select(CalendarYear.year))).all())
+    new = [year for year in announced_years(until) if year not in stored]
+    await seed_years(conn, new)
+    return new
 
 
 async def load_calendar(conn: AsyncConnection, name: str = "BUSINESS") -> BusinessCalendar:

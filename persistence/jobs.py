@@ -70,12 +70,16 @@ class Periodic:
     every: timedelta
 
 
-_ENQUEUE = text(
-    "INSERT INTO job (kind, key, run_at, payload)"
+#: The job row and the wake-up of every listening worker (delivered at commit; PostgreSQL folds
+#: the same notification sent twice in a transaction into one) in a single round trip. A job
+#: whose key exists already inserts no row, so it wakes no one.
+ENQUEUED = (
+    "job_enqueued AS (INSERT INTO job (kind, key, run_at, payload)"
     " VALUES (:kind, :key, :run_at, CAST(:payload AS jsonb))"
-    " ON CONFLICT (key) DO NOTHING RETURNING id"
+    " ON CONFLICT (key) DO NOTHING RETURNING id)"
 )
-_NOTIFY = text("SELECT pg_notify('prism_job', '')")
+NOTIFY_ENQUEUED = "SELECT id, pg_notify('prism_job', '') FROM job_enqueued"
+_ENQUEUE = text(f"WITH {ENQUEUED} {NOTIFY_ENQUEUED}")
 
 
 async def enqueue(
@@ -86,20 +90,22 @@ async def enqueue(
     payload: Mapping[str, Any] | None = None,
 ) -> bool:
     """Enqueue a job in the caller's transaction; False when a job with `key` already exists."""
+    inserted = await conn.scalar(_ENQUEUE, job_values(kind, key, run_at, payload))
+    return inserted is not None
+
+
+def job_values(
+    kind: str, key: str, run_at: datetime, payload: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """The bind values of `ENQUEUED`."""
     if run_at.tzinfo is None:
         raise ValueError("a job's due time must be timezone-aware")
-    inserted = await conn.scalar(
-        _ENQUEUE,
-        {
-            "kind": kind,
-            "key": key,
-            "run_at": run_at,
-            "payload": json.dumps(dict(payload or {}), ensure_ascii=False, default=str),
-        },
-    )
-    if inserted is not None:
-        await conn.execute(_NOTIFY)  # delivered at commit, to every listening worker
-    return inserted is not None
+    return {
+        "kind": kind,
+        "key": key,
+        "run_at": run_at,
+        "payload": json.dumps(dict(payload or {}), ensure_ascii=False, default=str),
+    }
 
 
 async def cancel(conn: AsyncConnection, key: str, now: datetime) -> bool:

@@ -17,11 +17,19 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.events import EVENT_TYPES
-from persistence.jobs import enqueue
+from persistence.jobs import ENQUEUED, NOTIFY_ENQUEUED, job_values
 
 __all__ = ["EVENT_TYPES", "FANOUT", "emit", "new_event_id"]
 
 FANOUT = "event.fanout"
+
+#: The event, its fan-out job and the workers' wake-up: one round trip, on the hot path of every
+#: write that reports something.
+_EMIT = text(
+    "WITH event AS (INSERT INTO outbox_event (id, type, occurred_at, data)"
+    " VALUES (:id, :type, :at, CAST(:data AS jsonb))),"
+    f" {ENQUEUED} {NOTIFY_ENQUEUED}"
+)
 
 
 def new_event_id() -> str:
@@ -37,16 +45,13 @@ async def emit(
         raise ValueError(f"unknown event type {event_type!r}")
     event_id = new_event_id()
     await conn.execute(
-        text(
-            "INSERT INTO outbox_event (id, type, occurred_at, data)"
-            " VALUES (:id, :type, :at, CAST(:data AS jsonb))"
-        ),
+        _EMIT,
         {
             "id": event_id,
             "type": event_type,
             "at": occurred_at,
             "data": json.dumps(dict(data), ensure_ascii=False, default=str),
+            **job_values(FANOUT, f"{FANOUT}:{event_id}", occurred_at, {"eventId": event_id}),
         },
     )
-    await enqueue(conn, FANOUT, f"{FANOUT}:{event_id}", occurred_at, {"eventId": event_id})
     return event_id

@@ -20,7 +20,21 @@ _UNAVAILABLE = (OperationalError, InterfaceError, ConnectionError, OSError, Time
 # (terminated by an administrator), 57P02 (crash shutdown), 57P03 ("the database system is
 # shutting down" / "starting up"), 53300 ("too many clients already": every connection slot of
 # the server taken, met when the pool opens one); asyncpg reports them as plain `PostgresError`s.
-_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+# A server too busy to answer in time is the same to a client: 57014 (the statement timeout
+# cancelled it), 55P03 (a lock not had in time), 40001 / 40P01 (a serialization failure or a
+# deadlock: the transaction rolled back whole). Each is worth a retry, none is the client's fault
+# or an internal error.
+_UNAVAILABLE_SQLSTATES = (
+    "08",
+    "57P01",
+    "57P02",
+    "57P03",
+    "53300",
+    "57014",
+    "55P03",
+    "40001",
+    "40P01",
+)
 
 
 def error(message: str, code: str, **extra: Any) -> dict[str, Any]:

@@ -16,10 +16,19 @@ from collections.abc import Mapping, Sequence
 from types import ModuleType
 
 from persistence.jobs import Handler, Periodic
-from workflows import contracts, events, leads, nurture, surveys, tickets, webhooks
+from workflows import calendar, contracts, events, leads, nurture, surveys, tickets, webhooks
 
 #: Every module that declares jobs; a new process adds itself here.
-MODULES: tuple[ModuleType, ...] = (events, tickets, contracts, webhooks, surveys, leads, nurture)
+MODULES: tuple[ModuleType, ...] = (
+    events,
+    tickets,
+    contracts,
+    webhooks,
+    surveys,
+    leads,
+    calendar,
+    nurture,
+)
 
 
 def handlers() -> Mapping[str, Handler]:

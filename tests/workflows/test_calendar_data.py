@@ -9,15 +9,19 @@ from datetime import date, datetime, timedelta
 import chinese_calendar
 import pytest
 from prometheus_client import REGISTRY
+from sqlalchemy import text
 
 from domain.calendar import SHANGHAI
+from domain.clock import ManualClock
 from persistence.calendars import (
     announced_years,
     business_due,
+    learn_years,
     load_calendar,
     seed_years,
     set_day,
 )
+from persistence.jobs import Worker
 from tests.conftest import Api
 
 CROSS_CHECKED = range(2020, 2027)
@@ -76,3 +80,24 @@ async def test_a_year_without_data_is_alerted_never_silent(
         await business_due(conn, "BUSINESS", datetime(2026, 12, 1, 10, tzinfo=SHANGHAI), 60)
         await business_due(conn, "ALWAYS", start, 60 * 24 * 30)
     assert missing_count(2027) == before  # within data, or 24×7: nothing to alert
+
+
+async def test_the_daily_sweep_seeds_the_years_the_package_has_learned(
+    api: Api, clock: ManualClock, worker: Worker
+) -> None:
+    """A database made before the package knew a year (here: all of them) gets each within a
+    day, an admin's own decision stays, and a second sweep finds nothing new."""
+    assert clock.now().year >= 2025  # the sweep seeds up to next year: 2026 at least
+    async with api.engine.begin() as conn:
+        await set_day(conn, date(2026, 10, 8), True, "公司决定 国庆加班")
+    await worker.run_due()
+    async with api.engine.begin() as conn:
+        calendar = await load_calendar(conn, "BUSINESS")
+        years = set((await conn.scalars(text("SELECT year FROM calendar_year"))).all())
+        assert await learn_years(conn, clock.now().year + 1) == []
+    assert set(CROSS_CHECKED) <= years
+    assert not calendar.is_working_day(date(2026, 10, 1))  # 国庆节
+    assert calendar.is_working_day(date(2026, 9, 28)) == chinese_calendar.is_workday(
+        date(2026, 9, 28)
+    )
+    assert calendar.is_working_day(date(2026, 10, 8))  # the admin's decision, not the seed's
