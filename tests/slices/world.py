@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from hypothesis import strategies as st
-from sqlalchemy import Table, delete, insert, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from persistence import models as m
@@ -334,16 +334,23 @@ async def _webhooks(db: AsyncConnection, w: World, ids: Ids) -> None:
 
 async def _lead_desk(db: AsyncConnection, w: World, ids: Ids) -> None:
     """What the lead processes act on (issue 11), so their mutations have targets: every lead
-    distributed to a partner is an open offer, every deal with a partner a PENDING registration,
-    and one campaign, assignment rule and nurture sequence (admins' configuration)."""
+    distributed to a partner is an open offer, every deal of its customer's own partner a
+    PENDING registration (so no other partner's registration ever competes with it), and one
+    campaign, assignment rule and nurture sequence (admins' configuration)."""
     lead, deal = m.Lead.__table__, m.Opportunity.__table__
     await db.execute(
         update(lead)
         .where(lead.c.partner_id.is_not(None))
         .values(offer_status="OFFERED", offer_expires_at=OFFERS_OPEN_UNTIL)
     )
+    customer = m.Customer.__table__
+    customers_partner = (
+        select(customer.c.partner_id).where(customer.c.id == deal.c.customer_id).scalar_subquery()
+    )
     await db.execute(
-        update(deal).where(deal.c.partner_id.is_not(None)).values(registration_status="PENDING")
+        update(deal)
+        .where(deal.c.partner_id.is_not(None), deal.c.partner_id == customers_partner)
+        .values(registration_status="PENDING")
     )
     ids["Campaign"] = [await f.campaign(db)]
     rule = dict(name="华东规则", assignee_ids=ids["User"][:1])

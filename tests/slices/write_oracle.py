@@ -554,9 +554,15 @@ class Inputs:
         return None if lead is None else {"leadId": lead, "reason": "不在服务区域"}
 
     def _pending(self) -> str | None:
-        """A PENDING registration (every deal of a world with a partner is)."""
-        deals = self.world.opportunities
-        return self._first("Opportunity", lambda i: deals[i].partner is not None)
+        """A PENDING registration (every deal of a world by its customer's partner is)."""
+        deals, customers = self.world.opportunities, self.world.customers
+        return self._first(
+            "Opportunity",
+            lambda i: (
+                deals[i].partner is not None
+                and deals[i].partner == customers[deals[i].customer].partner
+            ),
+        )
 
     def _approve_deal(self) -> dict[str, Any] | None:
         return _or_none("opportunityId", self._pending())
