@@ -14,7 +14,7 @@ import secrets
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final, Protocol
 
 from joserfc import jwt
 from joserfc.errors import JoseError
@@ -22,9 +22,6 @@ from joserfc.jwk import ECKey, JWKRegistry, RSAKey
 
 from authn.keys import JwksSource, StaticJwksSource, parse_jwks
 from authn.tokens import TokenVerifier
-
-if TYPE_CHECKING:
-    from prism.settings import Settings
 
 __all__ = [
     "DEV_ISSUER",
@@ -38,6 +35,25 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+
+class IdentitySettings(Protocol):
+    """What choosing a verifier reads of the process's settings (`prism.settings.Settings`),
+    so authentication stays beneath the HTTP layer that owns them."""
+
+    @property
+    def data_dir(self) -> Path: ...
+    @property
+    def oidc_issuer(self) -> str | None: ...
+    @property
+    def oidc_audience(self) -> str: ...
+    @property
+    def oidc_jwks_url(self) -> str | None: ...
+    @property
+    def is_dev(self) -> bool: ...
+    @property
+    def uses_dev_signing(self) -> bool: ...
+
 
 DEV_ISSUER: Final = "prism-dev"
 DEV_KEY_FILENAME: Final = "dev-signing-key.json"
@@ -89,7 +105,7 @@ def issue_dev_token(
     return jwt.encode({"alg": alg, "kid": key.kid}, claims, key, algorithms=[alg])
 
 
-def verifier_from_settings(settings: Settings) -> TokenVerifier:
+def verifier_from_settings(settings: IdentitySettings) -> TokenVerifier:
     """The verifier the app should use: the dev key when no issuer is set, else the IdP's JWKS.
 
     Dev signing outside `PRISM_ENV=dev` is refused here too (Settings.from_env already does),

@@ -200,7 +200,10 @@ class TokenVerifier:
         # Signatures already checked, by token: a client sends the same token for an hour,
         # and an RSA check per request is wasted work. The claims' time window and the key's
         # presence in the current key set are still checked on every use.
-        self._verified: OrderedDict[str, tuple[VerificationKey, dict[str, Any]]] = OrderedDict()
+        # Kept with the header's (alg, kid), so a repeat is not decoded again.
+        self._verified: OrderedDict[
+            str, tuple[str, str | None, VerificationKey, dict[str, Any]]
+        ] = OrderedDict()
 
     async def verify(self, token: str) -> TokenClaims:
         """Return the claims of a valid token, else raise InvalidToken with a safe reason.
@@ -208,15 +211,18 @@ class TokenVerifier:
         Shape and algorithm are checked before any key lookup, so garbage never causes a
         JWKS fetch; claims are read only from the payload the signature covers.
         """
+        seen = self._verified.get(token)
+        if seen is not None:
+            # Its header was checked when it was first seen; only its key's presence is not.
+            alg, kid, key, claims = seen
+            if await self._key_for(alg, kid) is key:
+                return self._checked_claims(claims)
         header, _ = _split(token)
         alg, kid = _checked_header(header)
         key = await self._key_for(alg, kid)
-        seen = self._verified.get(token)
-        if seen is not None and seen[0] is key:
-            return self._checked_claims(seen[1])
         claims = _json_object(_check_signature(token, key))
         checked = self._checked_claims(claims)
-        self._verified[token] = (key, claims)
+        self._verified[token] = (alg, kid, key, claims)
         if len(self._verified) > VERIFIED_TOKENS:
             self._verified.popitem(last=False)
         return checked

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from catalogue import CATALOGUE
+
 MODEL_PATH = Path(__file__).with_name("casbin_model.conf")
 DEFAULT_POLICY_PATH = Path(__file__).with_name("default_policy.csv")
 
@@ -31,34 +33,9 @@ SCOPES = frozenset(
     }
 )
 
-#: Types whose rows the policy scopes, read or not by each role (CONTRACT §2 plus feed rows).
-DOMAIN_TYPES = (
-    "Customer",
-    "Contact",
-    "Lead",
-    "Opportunity",
-    "OpportunityStageChange",
-    "Ticket",
-    "TicketEvent",
-    "ServiceVisit",
-    "Asset",
-    "Contract",
-    "Interaction",
-    "Partner",
-    "User",
-    "Task",
-    "SurveyResponse",
-    # Webhooks (CONTRACT §8): endpoints and their delivery log, admins only by default.
-    "WebhookEndpoint",
-    "WebhookDelivery",
-    # Issue 11: lead routing rules and web forms (admins manage; managers read rules).
-    "AssignmentRule",
-    "WebForm",
-    "Campaign",
-    # Issue 11: nurture sequences (admins manage; managers read) and the leads' enrolments.
-    "NurtureSequence",
-    "NurtureEnrollment",
-)
+#: Types whose rows the policy scopes, read or not by each role (CONTRACT §2 plus feed rows):
+#: the policy object of every type in the catalogue.
+DOMAIN_TYPES = tuple(entry.policy_name for entry in CATALOGUE.values())
 
 #: Each mutation and admin query -> the (type, act) cell of the policy that allows it. A role's
 #: schema holds an operation only when its policy allows the cell, and the write path opens a

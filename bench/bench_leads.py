@@ -165,7 +165,7 @@ def main() -> None:
     key = asyncio.run(world())
     with (
         tempfile.TemporaryDirectory() as data_dir,
-        live_prism(Path(data_dir), args.workers, url()) as (
+        live_prism(Path(data_dir), args.workers, url(), worker=True) as (
             base,
             _,
         ),

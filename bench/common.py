@@ -135,13 +135,18 @@ def uvicorn_cmd(app: str, port: int, workers: int = 1) -> list[str]:
 
 @contextmanager
 def live_prism(
-    data_dir: Path, workers: int = 1, database_url: str | None = None
+    data_dir: Path, workers: int = 1, database_url: str | None = None, *, worker: bool = False
 ) -> Iterator[tuple[str, int]]:
-    """Run `uvicorn prism.asgi:app` against the bench database; yield (base URL, pid)."""
+    """Run `uvicorn prism.asgi:app` against the bench database; yield (base URL, pid).
+
+    Its job worker is off unless asked for: on the bench world (seeded as of 2026-11-01, read
+    by the system clock) it would escalate every overdue ticket in the background, writing
+    into the world being measured and spending the server's CPU beside the requests."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     cmd = uvicorn_cmd("prism.asgi:app", port, workers)
-    with spawn_server(cmd, prism_env(data_dir, database_url), f"{base}/readyz") as proc:
+    env = prism_env(data_dir, database_url) | {"PRISM_WORKER": "on" if worker else "off"}
+    with spawn_server(cmd, env, f"{base}/readyz") as proc:
         yield base, proc.pid
 
 

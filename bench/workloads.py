@@ -1,4 +1,4 @@
-"""W1–W3: the same three answers asked of Prism, of the floor and of PostGraphile.
+"""W1–W3: the same answers asked of Prism, of the floor and of PostGraphile (W4: workload_w4).
 
 Each workload knows its viewer (picked from the bench world by SQL, so the run is repeatable),
 the request each server gets, and how to bring each server's answer into Prism's shape so the
@@ -36,7 +36,7 @@ class Request:
 
 @dataclass(frozen=True)
 class Workload:
-    key: str  # W1, W2, W3
+    key: str  # W1 … W4
     title: str
     viewer: str  # who asks, in words
     prism: Request
@@ -83,25 +83,12 @@ POSTGRAPHILE_W1 = f"""query W1($customer: BigInt!, $viewer: BigInt!) {{
     kind channel direction summary occurredAt eventKind fromStatus toStatus fromStage toStage
     scheduledStart notes }} }} }} }}"""
 
+_SAME = lambda *names: {n: n for n in names}  # noqa: E731 - Prism's name is PostGraphile's
 _TIMELINE_FIELDS = {
-    "Interaction": {
-        "channel": "channel",
-        "direction": "direction",
-        "summary": "summary",
-        "occurredAt": "occurredAt",
-    },
-    "TicketEvent": {
-        "kind": "eventKind",
-        "fromStatus": "fromStatus",
-        "toStatus": "toStatus",
-        "occurredAt": "occurredAt",
-    },
-    "OpportunityStageChange": {
-        "fromStage": "fromStage",
-        "toStage": "toStage",
-        "occurredAt": "occurredAt",
-    },
-    "ServiceVisit": {"scheduledStart": "scheduledStart", "notes": "notes"},
+    "Interaction": _SAME("channel", "direction", "summary", "occurredAt"),
+    "TicketEvent": {"kind": "eventKind", **_SAME("fromStatus", "toStatus", "occurredAt")},
+    "OpportunityStageChange": _SAME("fromStage", "toStage", "occurredAt"),
+    "ServiceVisit": _SAME("scheduledStart", "notes"),
 }
 
 

@@ -14,6 +14,15 @@ class Problem:
     code: str  # one of CONTRACT §5's codes: BAD_USER_INPUT, NOT_FOUND, FORBIDDEN, CONFLICT
 
 
+class BadInput(ValueError):
+    """A client argument (ID, cursor, page size, filter value) cannot be used; safe to show."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
 class Refused(Exception):
     """A use case refuses the request; nothing it did is kept (its savepoint rolls back)."""
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-
 #: CONTRACT §8, the event types a webhook endpoint can subscribe to.
 EVENT_TYPES = frozenset(
     {
@@ -22,9 +20,3 @@ EVENT_TYPES = frozenset(
         "lead.nurture_step",
     }
 )
-
-
-def global_id(type_name: str, pk: int) -> str:
-    """The record's global ID as clients know it (the same as `schema.ids.encode_id`), so an
-    event's `data.id` can be passed straight to `node(id:)`."""
-    return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")

@@ -8,8 +8,8 @@ from typing import Any
 from domain.accounts import active_role
 from domain.enums import LeadStatus, OpportunityStage, RegistrationStatus, Role
 from domain.errors import Refused, bad_input
-from domain.events import global_id
 from domain.fields import clean, int_range, money, optional_text, percent, present, require, text
+from domain.global_ids import global_id
 from domain.ports import Store
 
 LEAD_RULES = {

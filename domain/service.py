@@ -27,6 +27,7 @@ from domain.fields import (
     require,
     text,
 )
+from domain.global_ids import global_id
 from domain.ports import Store
 from domain.sla import (
     ESCALATE,
@@ -35,7 +36,6 @@ from domain.sla import (
     SURVEY_REQUEST,
     SlaStore,
     escalation_key,
-    global_id,
     survey_key,
 )
 

@@ -7,7 +7,6 @@ here are the durable jobs the workflows run (workflows/tickets.py).
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -62,8 +61,3 @@ def escalation_key(ticket_id: int, target: str) -> str:
 
 def survey_key(ticket_id: int, resolved_at: datetime) -> str:
     return f"{SURVEY_REQUEST}:ticket:{ticket_id}:{resolved_at.astimezone(UTC).isoformat()}"
-
-
-def global_id(type_name: str, pk: int) -> str:
-    """The opaque ID clients see (the encoding of schema/ids.py), for event payloads."""
-    return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 
@@ -32,3 +33,9 @@ def make_engine(url: str, *, pool_size: int = 10, statement_timeout_ms: int = 50
             },
         },
     )
+
+
+async def ping(engine: AsyncEngine) -> None:
+    """Check out a connection and run a trivial statement; raises if the database is away."""
+    async with engine.connect() as conn:
+        await conn.execute(text("SELECT 1"))

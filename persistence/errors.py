@@ -1,12 +1,11 @@
-"""Failures persistence reports to callers; each maps to a client-facing code upstream."""
+"""Failures persistence reports to callers; each maps to a client-facing code upstream.
+
+`BadInput` is the domain's (a global ID is decoded beneath persistence too); it is named here as
+well because persistence raises it for cursors, page sizes and filter values.
+"""
 
 from __future__ import annotations
 
+from domain.errors import BadInput
 
-class BadInput(ValueError):
-    """A client argument (cursor, page size, filter value) cannot be used; safe to show."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+__all__ = ["BadInput"]

@@ -17,7 +17,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.enums import Role, TaskKind, TicketEventKind
-from domain.sla import ESCALATE, RESOLUTION, RESPONSE, UNRESOLVED, global_id
+from domain.global_ids import global_id
+from domain.sla import ESCALATE, RESOLUTION, RESPONSE, UNRESOLVED
 from persistence.models import Job, Ticket, TicketEscalation, TicketEvent, User
 from persistence.outbox import emit
 from persistence.tasks import create_task

@@ -122,6 +122,13 @@ _TAKE = text(
     " WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= :now"
     " ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED"
 )
+#: The same, passing over the kinds that may wait on the outside world.
+_TAKE_QUICK = text(
+    "SELECT id, kind, key, run_at, payload, attempts FROM job"
+    " WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= :now"
+    " AND kind <> ALL(CAST(:slow AS text[]))"
+    " ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED"
+)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -143,7 +150,11 @@ class Worker:
     lanes: int = 4
     #: Called after each job with (job, seconds late by the worker's clock, outcome).
     observe: Callable[[Job, float, str], None] | None = None
-    _wake: asyncio.Event = field(default_factory=asyncio.Event)
+    #: Kinds that may wait on the outside world (a webhook receiver has 15 s to answer): at
+    #: most `lanes - 1` of them run at once, so a lane is always left for the timers.
+    slow: frozenset[str] = frozenset()
+    _wakes: list[asyncio.Event] = field(default_factory=list)
+    _slow_running: int = 0
 
     async def run_due(self, limit: int | None = None) -> int:
         """Run every job due now (or `limit` of them); the number run. Tests call this after
@@ -169,39 +180,55 @@ class Worker:
 
     async def run_one(self) -> bool:
         """Run one due job, if any; True when one was taken."""
-        now = self.clock.now()
-        async with self.engine.connect() as conn, conn.begin():
-            row = (await conn.execute(_TAKE, {"now": now})).mappings().first()
-            if row is None:
-                return False
-            job = Job(**row)
-            handler = self.handlers.get(job.kind)
-            outcome = "done"
-            try:
-                if handler is None:
-                    raise LookupError(f"no handler for jobs of kind {job.kind!r}")
-                async with conn.begin_nested():
-                    again = await handler(conn, job, self.clock)
-            except Exception as error:  # noqa: BLE001 - any failure is retried, then logged
-                again = None
-                outcome = await self._failed(conn, job, error)
-            else:
-                if again is not None:
-                    await conn.execute(
-                        text("UPDATE job SET run_at = :at, attempts = attempts + 1 WHERE id = :id"),
-                        {"id": job.id, "at": again},
-                    )
-                    outcome = "again"
-                else:
-                    await conn.execute(
-                        text(
-                            "UPDATE job SET done_at = :now, attempts = attempts + 1 WHERE id = :id"
-                        ),
-                        {"id": job.id, "now": self.clock.now()},
-                    )
+        # A lane may take a slow job only while fewer than `lanes - 1` run. It reserves the
+        # turn before it asks (the other lanes run between its awaits) and gives it back as
+        # soon as what it took is quick.
+        reserved = bool(self.slow) and self._slow_running < max(1, self.lanes - 1)
+        self._slow_running += reserved
+        try:
+            now = self.clock.now()
+            take = _TAKE_QUICK if self.slow and not reserved else _TAKE
+            async with self.engine.connect() as conn, conn.begin():
+                params = {"now": now, "slow": sorted(self.slow)}
+                row = (await conn.execute(take, params)).mappings().first()
+                if row is None:
+                    return False
+                job = Job(**row)
+                if reserved and job.kind not in self.slow:
+                    self._slow_running -= 1
+                    reserved = False
+                outcome = await self._run(conn, job)
+        finally:
+            self._slow_running -= reserved
         if self.observe is not None:
             self.observe(job, (now - job.run_at).total_seconds(), outcome)
         return True
+
+    async def _run(self, conn: AsyncConnection, job: Job) -> str:
+        """Run `job` in `conn`'s transaction: done, again later, or failed (retried)."""
+        handler = self.handlers.get(job.kind)
+        outcome = "done"
+        try:
+            if handler is None:
+                raise LookupError(f"no handler for jobs of kind {job.kind!r}")
+            async with conn.begin_nested():
+                again = await handler(conn, job, self.clock)
+        except Exception as error:  # noqa: BLE001 - any failure is retried, then logged
+            again = None
+            outcome = await self._failed(conn, job, error)
+        else:
+            if again is not None:
+                await conn.execute(
+                    text("UPDATE job SET run_at = :at, attempts = attempts + 1 WHERE id = :id"),
+                    {"id": job.id, "at": again},
+                )
+                outcome = "again"
+            else:
+                await conn.execute(
+                    text("UPDATE job SET done_at = :now, attempts = attempts + 1 WHERE id = :id"),
+                    {"id": job.id, "now": self.clock.now()},
+                )
+        return outcome
 
     async def _failed(self, conn: AsyncConnection, job: Job, error: Exception) -> str:
         attempts = job.attempts + 1
@@ -238,41 +265,51 @@ class Worker:
         return "retry"
 
     def wake(self) -> None:
-        self._wake.set()
+        for event in self._wakes:
+            event.set()
 
     async def run_forever(self, database_url: str) -> None:
-        """Run due jobs until cancelled, in `lanes` concurrent lanes: on every NOTIFY prism_job,
-        at the next job's due time, and at least every `poll_seconds`."""
+        """Run due jobs until cancelled, in `lanes` lanes that each go on by themselves: a lane
+        runs due jobs until none is left, then sleeps until a NOTIFY prism_job, the next job's
+        due time or `poll_seconds`, so a lane held by a slow job never holds up the others."""
+        self._wakes = [asyncio.Event() for _ in range(max(1, self.lanes))]
 
         async def heard() -> None:
             self.wake()
 
-        async def lane() -> None:
-            while await self.run_one():
-                pass
-
-        listener = PolicyWatcher(database_url, heard, channel=CHANNEL)
-        await listener.start()
-        try:
+        async def lane(wake: asyncio.Event, sweeps: bool) -> None:
             while True:
-                self._wake.clear()
+                wake.clear()
                 wait = self.poll_seconds
                 try:
-                    await self.sweep()
-                    await asyncio.gather(*(lane() for _ in range(max(1, self.lanes))))
+                    if sweeps:
+                        await self.sweep()
+                    while await self.run_one():
+                        pass
                     wait = await self._until_next_due()
                 except Exception:  # noqa: BLE001 - the loop outlives a lost connection
                     log.exception("the job worker could not run due jobs; retrying")
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), wait)
+                    await asyncio.wait_for(wake.wait(), wait)
+
+        listener = PolicyWatcher(database_url, heard, channel=CHANNEL)
+        await listener.start()
+        try:
+            await asyncio.gather(*(lane(w, n == 0) for n, w in enumerate(self._wakes)))
         finally:
             await listener.stop()
 
     async def _until_next_due(self) -> float:
-        """Seconds until the next pending job is due, at most `poll_seconds`."""
+        """Seconds until the next pending job this lane may take is due, at most
+        `poll_seconds` (slow kinds left out while they hold every lane they may)."""
+        quick_only = bool(self.slow) and self._slow_running >= max(1, self.lanes - 1)
         async with self.engine.connect() as conn:
             due = await conn.scalar(
-                text("SELECT min(run_at) FROM job WHERE done_at IS NULL AND failed_at IS NULL")
+                text(
+                    "SELECT min(run_at) FROM job WHERE done_at IS NULL AND failed_at IS NULL"
+                    + (" AND kind <> ALL(CAST(:slow AS text[]))" if quick_only else "")
+                ),
+                {"slow": sorted(self.slow)},
             )
         if due is None:
             return self.poll_seconds

@@ -17,9 +17,10 @@ from decimal import Decimal
 from typing import Any
 
 from authz.viewer import Viewer
+from catalogue import Match
 from persistence import readplan as rp
 from persistence.access import CompiledPolicy
-from persistence.listing import _RANGE_FILTERS, SPECS, Search
+from persistence.listing import SPECS, Search
 from persistence.pagination import Direction, PageArgs, decode_cursor
 from persistence.scope_sql import Params, scoped_rows
 from persistence.timeline import KEY_KINDS, SOURCES
@@ -310,19 +311,18 @@ class ReadCompiler:
         for key, value in filters.items():
             if value is None:
                 continue
-            if key == "search":
+            match, column = SPECS_BY_TABLE[table].rule(key)
+            if match is Match.SEARCH:
                 out.append(self._search(table, value))
-            elif key in _RANGE_FILTERS:
-                column, op = _RANGE_FILTERS[key]
+            elif match in (Match.SINCE, Match.BEFORE):
+                op = ">=" if match is Match.SINCE else "<"
                 out.append(f"{table}.{column} {op} {self.params.add(value)}")
+            elif isinstance(value, list | tuple | set | frozenset):
+                out.append(f"{table}.{column} = ANY({self.params.add(list(value))})")
+            elif match is Match.EQUALS_CI:
+                out.append(f"lower({table}.{column}) = {self.params.add(str(value).lower())}")
             else:
-                column = SPECS_BY_TABLE[table].extra_filters.get(key, key)
-                if isinstance(value, list | tuple | set | frozenset):
-                    out.append(f"{table}.{column} = ANY({self.params.add(list(value))})")
-                elif key == "industry":
-                    out.append(f"lower({table}.{column}) = {self.params.add(str(value).lower())}")
-                else:
-                    out.append(f"{table}.{column} = {self.params.add(value)}")
+                out.append(f"{table}.{column} = {self.params.add(value)}")
         return out
 
     def _search(self, table: str, search: Search) -> str:

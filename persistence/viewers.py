@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from authz.viewer import Viewer
@@ -63,3 +63,8 @@ async def partner_id_by_name(conn: AsyncConnection, name: str) -> int | None:
     p = m.Partner.__table__.c
     found = (await conn.execute(select(p.id).where(p.name == name))).scalar()
     return None if found is None else int(found)
+
+
+async def any_user(conn: AsyncConnection) -> bool:
+    """Whether the database holds a user yet (an empty one gets the demo data)."""
+    return bool((await conn.execute(select(exists().select_from(m.User.__table__)))).scalar())

@@ -8,7 +8,6 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -20,7 +19,7 @@ from authn.devkeys import verifier_from_settings
 from authn.tokens import TokenVerifier
 from domain.clock import Clock, SystemClock
 from persistence import policy_store
-from persistence.db import make_engine
+from persistence.db import make_engine, ping
 from persistence.jobs import Worker
 from prism import dashboard, graphiql, telemetry
 from prism.channels import Channels
@@ -53,6 +52,7 @@ def make_worker(engine: AsyncEngine, clock: Clock) -> Worker:
         clock,
         workflows.sweeps(),
         observe=telemetry.observe_job,
+        slow=workflows.slow_kinds(),
     )
 
 
@@ -149,8 +149,7 @@ def create_app(settings: Settings, database_url: str, clock: Clock | None = None
 
     async def readyz(request: Request) -> Response:
         try:
-            async with engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
+            await ping(engine)
         except Exception:  # noqa: BLE001 - any failure means "not ready"
             return JSONResponse({"status": "unavailable"}, status_code=503)
         return JSONResponse({"status": "ready"})

@@ -57,14 +57,13 @@ def cmd_seed(args: argparse.Namespace, settings: Settings) -> None:
 
 
 async def _demo_needed(url: str) -> bool:
-    from sqlalchemy import text
-
     from persistence.db import make_engine
+    from persistence.viewers import any_user
 
     engine = make_engine(url, pool_size=1)
     try:
         async with engine.connect() as conn:
-            return not (await conn.execute(text("SELECT EXISTS (SELECT 1 FROM app_user)"))).scalar()
+            return not await any_user(conn)
     finally:
         await engine.dispose()
 

@@ -25,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from authn.bearer import Unauthenticated
 from authz.viewer import Viewer
 from persistence import idempotency
 from persistence.access import Access
@@ -33,7 +34,7 @@ from persistence.loaders import Loaders
 from persistence.read_sql import ReadCompiler, TooWide
 from persistence.session import Database
 from prism import plans, public, telemetry
-from prism.auth import Unauthenticated, authenticate
+from prism.auth import authenticate
 from prism.errors import error, field_error, is_unavailable, request_error
 from prism.graphql_request import GraphQLParams, RequestProblem, read_params
 from prism.limits import Measure, QueryTooComplex, check, measure_operations

@@ -1,29 +1,37 @@
-"""Resolvers behind `explainAccess` and `updatePolicy`; both exist only in an admin's schema."""
+"""The application behind `explainAccess` and `updatePolicy`; both exist only in an admin's
+schema."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from authz.policy import PolicyError, explain, explain_record_rule, parse_csv
 from domain.enums import Role
-from domain.errors import Problem, Refused
+from domain.errors import BadInput, Problem, Refused
+from domain.global_ids import decode_id, decode_id_of
 from domain.ports import Store
 from persistence import reads
 from persistence.access import Access
-from persistence.errors import BadInput
 from persistence.listing import SPECS
 from persistence.viewers import viewer_by_id
 from resolvers.context import context_of
-from resolvers.mutations import run
-from schema.errors import UserError
-from schema.ids import decode_id, decode_id_of
+from resolvers.mutations import UseCase
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """A role's slice in words, the policy line for a type, and whether a record is visible."""
+
+    role: Role
+    text: str
+    rule: str | None
+    record_visible: bool | None
 
 
 async def explain_access(
     info: Any, role: Any, user_id: str | None, type_name: str | None, record_id: str | None
-) -> Any:
-    from schema.admin import AccessExplanation
-
+) -> Explanation:
     ctx = context_of(info)
     registry = ctx.registry
     viewer = None
@@ -52,11 +60,12 @@ async def explain_access(
         scope = Access(viewer, registry.slice(role).policy).read(type_name)
         async with ctx.db.connection() as conn:
             visible = await reads.visible(conn, SPECS[type_name], scope, pk)
-    return AccessExplanation(role=role, text=text, rule=rule, record_visible=visible)
+    return Explanation(role=role, text=text, rule=rule, record_visible=visible)
 
 
-async def update_policy(info: Any, input_: Any) -> tuple[int | None, list[UserError]]:
-    """Replace the policy: a write like any other, opened for the act `Policy manage`."""
+def policy_replacement(info: Any) -> UseCase[int]:
+    """Replace the policy: a write like any other, opened for the act `Policy manage`; it
+    returns how many lines are now in force."""
     catalogue = context_of(info).registry.catalogue
 
     async def replace(store: Store, values: dict[str, Any]) -> int:
@@ -67,4 +76,4 @@ async def update_policy(info: Any, input_: Any) -> tuple[int | None, list[UserEr
             raise Refused(Problem("csv", str(exc), "BAD_USER_INPUT")) from None
         return len(lines)
 
-    return await run(info, input_, replace)
+    return replace

@@ -10,6 +10,7 @@ from strawberry.types import Info
 from resolvers import admin
 from schema.enums import Role
 from schema.errors import UserError
+from schema.use_cases import run
 
 
 @strawberry.type(description="Why a role or user sees what it sees, straight from the policy.")
@@ -39,7 +40,10 @@ class AdminQuery:
         ] = None,
         record_id: strawberry.ID | None = None,
     ) -> AccessExplanation:
-        return await admin.explain_access(info, role, user_id, type_name, record_id)
+        found = await admin.explain_access(info, role, user_id, type_name, record_id)
+        return AccessExplanation(
+            role=found.role, text=found.text, rule=found.rule, record_visible=found.record_visible
+        )
 
 
 @strawberry.input(
@@ -61,5 +65,5 @@ class AdminMutation:
         description="Replace the access policy; every server applies it within a second."
     )
     async def update_policy(self, info: Info, input: UpdatePolicyInput) -> UpdatePolicyPayload:
-        count, errors = await admin.update_policy(info, input)
+        count, errors = await run(info, input, admin.policy_replacement(info))
         return UpdatePolicyPayload(line_count=count, user_errors=errors)

@@ -2,60 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from enum import Enum
 
 import strawberry
 from strawberry.types import Info
 
 from domain import campaigns
-from resolvers import lists
-from resolvers.mutations import run
+from schema import lists
 from schema.common_args import After, Before, First, Last
-from schema.connection import Connection, OrderDirection
+from schema.connection import Connection
 from schema.enums import CampaignStatus, Channel
 from schema.errors import UserError
+from schema.generated import CampaignFilter, CampaignOrder, entity_type
 from schema.ids import decode_id_of
 from schema.node import Node
-from schema.registry import entity
+from schema.use_cases import run
 
 
-@entity("Campaign")
-@strawberry.type(description="A marketing activity that brings leads (`Lead.campaign`).")
+@entity_type("Campaign")
 class Campaign(Node):
-    name: str = strawberry.field(description="What the campaign is called.")
-    channel: Channel = strawberry.field(description="The channel it runs on.")
-    starts_on: date = strawberry.field(description="First day of the campaign.")
-    ends_on: date = strawberry.field(description="Last day of the campaign.")
-    cost: Decimal = strawberry.field(description="What it cost (CNY).")
-    status: CampaignStatus = strawberry.field(description="Where the campaign is in its life.")
-    created_at: datetime = strawberry.field(description="When the record was created.")
-    updated_at: datetime = strawberry.field(description="When the record last changed.")
-    version: int = strawberry.field(description="The record's version.")
-
-
-@strawberry.enum(description="Orderings of campaigns.")
-class CampaignOrderField(Enum):
-    STARTS_ON = "STARTS_ON"
-    NAME = "NAME"
-    CREATED_AT = "CREATED_AT"
-    UPDATED_AT = "UPDATED_AT"
-    ID = "ID"
-
-
-@strawberry.input(description="Sort campaigns by one field.")
-class CampaignOrder:
-    field: CampaignOrderField
-    direction: OrderDirection = OrderDirection.DESC
-
-
-@strawberry.input(description="Narrow a campaign list.")
-class CampaignFilter:
-    search: str | None = strawberry.field(default=None, description="Substring of the name.")
-    status: list[CampaignStatus] | None = None
-    channel: list[Channel] | None = None
-    updated_since: datetime | None = None
+    """Its fields are all in the catalogue."""
 
 
 @strawberry.input(description="A new marketing campaign.")

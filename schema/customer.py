@@ -2,106 +2,36 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
-from enum import Enum
 
 import strawberry
 from strawberry.types import Info
 
-from resolvers import lists, timeline
+from schema import lists, timeline
 from schema.common_args import After, Before, First, Last
-from schema.connection import Connection, OrderDirection
-from schema.engagement import (
-    Contact,
+from schema.connection import Connection
+from schema.engagement import Contact, Interaction, Task, TimelineItem
+from schema.generated import (
+    AssetOrder,
     ContactOrder,
-    Interaction,
+    ContractOrder,
     InteractionFilter,
     InteractionOrder,
-    Task,
-    TimelineItem,
-)
-from schema.enums import CustomerStatus, CustomerTier, LifecycleStage, Region
-from schema.node import Node
-from schema.people import Partner, User
-from schema.registry import entity
-from schema.sales import Opportunity, OpportunityFilter, OpportunityOrder
-from schema.service import (
-    Asset,
-    AssetOrder,
-    Contract,
-    ContractOrder,
-    SurveyResponse,
-    Ticket,
+    OpportunityFilter,
+    OpportunityOrder,
     TicketFilter,
     TicketOrder,
+    computed,
+    entity_type,
 )
+from schema.node import Node
+from schema.sales import Opportunity
+from schema.service import Asset, Contract, SurveyResponse, Ticket
 
 
-@strawberry.enum(description="Orderings of customers.")
-class CustomerOrderField(Enum):
-    NAME = "NAME"
-    CREATED_AT = "CREATED_AT"
-    UPDATED_AT = "UPDATED_AT"
-    ID = "ID"
-
-
-@strawberry.input(description="Sort customers by one field.")
-class CustomerOrder:
-    field: CustomerOrderField
-    direction: OrderDirection = OrderDirection.ASC
-
-
-@strawberry.input(description="Narrow a customer list; all given conditions must hold.")
-class CustomerFilter:
-    search: str | None = strawberry.field(
-        default=None, description="Substring of the name (华为 finds 华为技术有限公司)."
-    )
-    region: list[Region] | None = strawberry.field(
-        default=None, description="Any of these regions."
-    )
-    industry: str | None = strawberry.field(default=None, description="Industry, case-insensitive.")
-    status: list[CustomerStatus] | None = None
-    lifecycle_stage: list[LifecycleStage] | None = None
-    tier: list[CustomerTier] | None = None
-    owner_id: strawberry.ID | None = strawberry.field(default=None, description="Owning user.")
-    partner_id: strawberry.ID | None = strawberry.field(default=None, description="Partner.")
-    updated_since: datetime | None = strawberry.field(
-        default=None, description="Changed at or after this time (for sync)."
-    )
-
-
-@entity("Customer")
-@strawberry.type(description="A company account: the centre of the 360° view.")
+@entity_type("Customer")
 class Customer(Node):
-    name: str = strawberry.field(description="Registered company name, Chinese or English.")
-    tax_id: str | None = strawberry.field(
-        description="Unified Social Credit Code (统一社会信用代码), 18 characters."
-    )
-    industry: str | None = strawberry.field(description="Industry, free text.")
-    region: Region = strawberry.field(description="Sales region.")
-    tier: CustomerTier = strawberry.field(description="Account importance.")
-    lifecycle_stage: LifecycleStage = strawberry.field(description="Customer journey stage.")
-    status: CustomerStatus = strawberry.field(description="Prospect, active or churned.")
-    phone: str | None = strawberry.field(description="Switchboard phone number.")
-    address: str | None = strawberry.field(description="Postal address.")
-    credit_limit: Decimal | None = strawberry.field(description="Credit limit in CNY.")
-    internal_notes: str | None = strawberry.field(description="Notes for our staff only.")
-    created_at: datetime = strawberry.field(description="When the record was created.")
-    updated_at: datetime = strawberry.field(description="When the record last changed.")
-    version: int = strawberry.field(description="Pass as `expectedVersion` when updating.")
-    owner_id: strawberry.Private[int | None]
-    partner_id: strawberry.Private[int | None]
-
-    @strawberry.field(description="The sales owner.")
-    async def owner(self, info: Info) -> User | None:
-        return await lists.node(info, "User", self.owner_id)
-
-    @strawberry.field(description="The channel partner serving this customer.")
-    async def partner(self, info: Info) -> Partner | None:
-        return await lists.node(info, "Partner", self.partner_id)
-
-    @strawberry.field(description="Sum of won opportunities (CLOSED_WON amounts) you can see.")
+    @computed("Customer")
     async def lifetime_value(self, info: Info) -> Decimal:
         return await timeline.lifetime_value(info, self.db_id)
 
@@ -216,10 +146,7 @@ class Customer(Node):
     ) -> Connection[Task]:
         return await lists.nested(info, "Task", self.db_id, None, None, first, after, last, before)
 
-    @strawberry.field(
-        description="Everything that happened with this customer, newest first: interactions, "
-        "ticket events, deal stage changes and service visits you may see."
-    )
+    @computed("Customer")
     async def timeline(
         self,
         info: Info,

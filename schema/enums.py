@@ -34,6 +34,7 @@ from domain.enums import (
     TicketPriority,
     TicketStatus,
 )
+from domain.webhooks import DeliveryStatus
 
 __all__ = [
     "CampaignStatus",
@@ -92,3 +93,9 @@ strawberry.enum(TaskKind, description="Why a task exists: the process or person 
 strawberry.enum(SurveyKind, description="CSAT (1–5) or NPS (0–10).")
 strawberry.enum(TicketEventKind, description="What happened to a ticket.")
 strawberry.enum(CampaignStatus, description="Where a marketing campaign is in its life.")
+strawberry.enum(
+    DeliveryStatus,
+    name="WebhookDeliveryStatus",
+    description="Where a delivery stands: PENDING (not yet delivered; see `nextAttemptAt`), "
+    "DELIVERED (answered 2xx), FAILED (every attempt failed), CANCELLED (endpoint deleted).",
+)

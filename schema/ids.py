@@ -1,11 +1,11 @@
-"""Opaque global IDs: `base64("Type:pk")`, so clients never build or parse them."""
+"""Opaque global IDs in the GraphQL layer: which input fields hold one, and the codec itself
+(plain Python, in `domain.global_ids`, so the application layer decodes without this layer)."""
 
 from __future__ import annotations
 
-import base64
-import binascii
+from domain.global_ids import decode_id, decode_id_of, encode_id
 
-from persistence.errors import BadInput
+__all__ = ["REFERENCES", "decode_id", "decode_id_of", "encode_id", "reference_type"]
 
 #: Input and filter fields that hold IDs, and the type each must name (`ownerId` is a User's).
 REFERENCES = {
@@ -35,28 +35,3 @@ def reference_type(field: str) -> str:
         return REFERENCES[field]
     except KeyError:
         raise LookupError(f"ID input field {field!r} is not declared in REFERENCES") from None
-
-
-def encode_id(type_name: str, pk: int) -> str:
-    return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
-
-
-def decode_id(global_id: str, field: str = "id") -> tuple[str, int]:
-    """Split a global ID; anything that is not one of ours is BAD_USER_INPUT, never a 500."""
-    try:
-        padded = global_id + "=" * (-len(global_id) % 4)
-        type_name, _, raw_pk = base64.urlsafe_b64decode(padded.encode()).decode().partition(":")
-        pk = int(raw_pk)
-        if not type_name.isidentifier() or not 0 < pk < 2**63 or raw_pk != str(pk):
-            raise ValueError
-    except (ValueError, binascii.Error, UnicodeError):
-        raise BadInput(f"`{field}` is not a valid Prism ID", field) from None
-    return type_name, pk
-
-
-def decode_id_of(global_id: str, type_name: str, field: str) -> int:
-    """Decode an ID that must name a `type_name` (an `ownerId` must be a User's ID)."""
-    found_type, pk = decode_id(global_id, field)
-    if found_type != type_name:
-        raise BadInput(f"`{field}` must be the ID of a {type_name}", field)
-    return pk

@@ -8,11 +8,11 @@ from strawberry.types import Info
 from domain import deals, leads_flow
 from persistence.deal_store import DealStore
 from persistence.lead_desk import LeadStore
-from resolvers import lists
-from resolvers.mutations import run
+from schema import lists
 from schema.errors import UserError
 from schema.ids import decode_id_of
 from schema.sales import Lead, Opportunity
+from schema.use_cases import run
 
 ERRORS = strawberry.field(description="Why the mutation changed nothing; empty on success.")
 

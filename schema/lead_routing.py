@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -15,16 +13,16 @@ from domain import lead_rules
 from domain.errors import Refused, bad_input
 from persistence.errors import BadInput
 from persistence.lead_desk import LeadStore
-from resolvers import lists
-from resolvers.mutations import run
+from schema import lists
 from schema.common_args import After, Before, First, Last
-from schema.connection import Connection, OrderDirection
+from schema.connection import Connection
 from schema.enums import LeadSource, Region
 from schema.errors import UserError
+from schema.generated import AssignmentRuleFilter, AssignmentRuleOrder, entity_type
 from schema.ids import decode_id_of, encode_id
 from schema.lead_enums import AssignmentStrategy, CalendarName
 from schema.node import Node
-from schema.registry import entity
+from schema.use_cases import run
 
 if TYPE_CHECKING:
     from schema.people import User
@@ -40,25 +38,8 @@ class AssignmentRuleMatch:
     sources: list[LeadSource] = strawberry.field(description="Lead sources the rule takes.")
 
 
-@entity("AssignmentRule")
-@strawberry.type(description="A lead routing rule: the first active one that fits assigns.")
+@entity_type("AssignmentRule")
 class AssignmentRule(Node):
-    name: str = strawberry.field(description="What the rule is for (华东区制造业 → 销售A组).")
-    priority: int = strawberry.field(description="Rules run lowest number first.")
-    active: bool = strawberry.field(description="Inactive rules are skipped.")
-    strategy: AssignmentStrategy = strawberry.field(description="How an assignee is chosen.")
-    first_contact_minutes: int = strawberry.field(
-        description="Minutes, on `calendar`, until the first contact is due."
-    )
-    calendar: CalendarName = strawberry.field(description="The calendar the minutes count on.")
-    created_at: datetime = strawberry.field(description="When the rule was created.")
-    updated_at: datetime = strawberry.field(description="When the rule last changed.")
-    version: int = strawberry.field(description="Pass as `expectedVersion` when updating.")
-    regions: strawberry.Private[list[str]]
-    industries: strawberry.Private[list[str]]
-    sources: strawberry.Private[list[str]]
-    assignee_ids: strawberry.Private[list[int]]
-
     @strawberry.field(description="Which leads the rule takes.")
     def match(self) -> AssignmentRuleMatch:
         return AssignmentRuleMatch(
@@ -77,40 +58,13 @@ class AssignmentRule(Node):
         return [user for user in found if user is not None]
 
 
-@entity("WebForm")
-@strawberry.type(description="A web form; submissions go to `POST /channels/web-form/{formKey}`.")
+@entity_type("WebForm")
 class WebForm(Node):
-    name: str = strawberry.field(description="The form's name.")
-    form_key: str = strawberry.field(description="The form's public key, in its address.")
-    created_at: datetime = strawberry.field(description="When the form was created.")
-    campaign_id: strawberry.Private[int | None]
-
     @strawberry.field(name="campaignId", description="The campaign its leads belong to.")
     def campaign_global_id(self) -> strawberry.ID | None:
         if self.campaign_id is None:
             return None
         return strawberry.ID(encode_id("Campaign", self.campaign_id))
-
-
-@strawberry.enum(description="Orderings of assignment rules.")
-class AssignmentRuleOrderField(Enum):
-    PRIORITY = "PRIORITY"
-    NAME = "NAME"
-    CREATED_AT = "CREATED_AT"
-    UPDATED_AT = "UPDATED_AT"
-    ID = "ID"
-
-
-@strawberry.input(description="Sort assignment rules by one field.")
-class AssignmentRuleOrder:
-    field: AssignmentRuleOrderField
-    direction: OrderDirection = OrderDirection.ASC
-
-
-@strawberry.input(description="Narrow the list of assignment rules.")
-class AssignmentRuleFilter:
-    search: str | None = strawberry.field(default=None, description="Substring of the name.")
-    active: bool | None = None
 
 
 @strawberry.input(description="Which leads a rule takes; an empty or absent list = any.")

@@ -25,6 +25,7 @@ from domain.metrics import (
 from resolvers import metrics as resolve
 from schema.enums import OpportunityStage, Region
 from schema.ids import encode_id
+from schema.metrics_ask import ask_of
 
 if TYPE_CHECKING:
     from persistence.metrics import Figure
@@ -120,7 +121,7 @@ class MetricsQuery:
         filter: MetricsFilterArg = None,
     ) -> list[MetricsRow]:
         dims = group_by or []
-        figures = await resolve.metrics_of(info, kpis, dims, filter)
+        figures = await resolve.metrics_of(info, ask_of(kpis, dims, filter))
         return [_row(figure, dims) for figure in figures]
 
     @strawberry.field(
@@ -135,7 +136,7 @@ class MetricsQuery:
                 amount=f.amount,
                 conversion_rate=_rounded(f.conversion_rate),
             )
-            for f in await resolve.funnel_of(info, filter)
+            for f in await resolve.funnel_of(info, ask_of((), (), filter))
         ]
 
 

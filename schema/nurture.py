@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -14,19 +13,18 @@ from strawberry.types import Info
 from domain import nurture
 from domain.nurture import NurtureAction, NurtureEnrollmentStatus, NurtureStepStatus
 from persistence.errors import BadInput
-from resolvers import lists
-from resolvers.mutations import run
+from schema import lists
 from schema.common_args import After, Before, First, Last
-from schema.connection import Connection, OrderDirection
+from schema.connection import Connection
 from schema.enums import Channel, InteractionKind, TaskKind
 from schema.errors import UserError
+from schema.generated import NurtureSequenceFilter, NurtureSequenceOrder, computed, entity_type
 from schema.ids import decode_id_of
 from schema.node import Node
-from schema.registry import entity
+from schema.use_cases import run
 
 if TYPE_CHECKING:
     from schema.engagement import Task
-    from schema.sales import Lead
 
 ENGAGEMENT = "schema.engagement"
 ERRORS = strawberry.field(description="Why the mutation changed nothing; empty on success.")
@@ -65,19 +63,9 @@ def _step(raw: Mapping[str, Any]) -> NurtureStep:
     )
 
 
-@entity("NurtureSequence")
-@strawberry.type(description="After a trigger, tasks and events on a schedule of business days.")
+@entity_type("NurtureSequence")
 class NurtureSequence(Node):
-    name: str = strawberry.field(description="What the sequence is for (白皮书下载培育).")
-    active: bool = strawberry.field(description="Inactive sequences enrol no one and fire no step.")
-    created_at: datetime = strawberry.field(description="When the sequence was created.")
-    updated_at: datetime = strawberry.field(description="When the sequence last changed.")
-    version: int = strawberry.field(description="Pass as `expectedVersion` when updating.")
-    trigger_kind: strawberry.Private[str]
-    trigger_channel: strawberry.Private[str | None]
-    steps: strawberry.Private[list[dict[str, Any]]]
-
-    @strawberry.field(description="What enrols a lead.")
+    @computed("NurtureSequence")
     def trigger(self) -> NurtureTrigger:
         channel = Channel(self.trigger_channel) if self.trigger_channel else None
         return NurtureTrigger(kind=InteractionKind(self.trigger_kind), channel=channel)
@@ -100,28 +88,9 @@ class NurtureStepProgress(NurtureStep):
         return await lists.node(info, "Task", self.task_id)
 
 
-@entity("NurtureEnrollment")
-@strawberry.type(description="A lead in a nurture sequence, and how far its steps have gone.")
+@entity_type("NurtureEnrollment")
 class NurtureEnrollment(Node):
-    status: NurtureEnrollmentStatus = strawberry.field(description="Where the enrolment is.")
-    end_reason: str | None = strawberry.field(
-        description="Why it ended early: LEAD_CONVERTED, LEAD_DISQUALIFIED, SEQUENCE_INACTIVE."
-    )
-    enrolled_at: datetime = strawberry.field(description="When the trigger enrolled the lead.")
-    ended_at: datetime | None = strawberry.field(description="When it completed or ended.")
-    nurture_sequence_id: strawberry.Private[int]
-    lead_id: strawberry.Private[int]
-    progress: strawberry.Private[list[dict[str, Any]]]
-
-    @strawberry.field(description="The sequence, if you can see it.")
-    async def nurture_sequence(self, info: Info) -> NurtureSequence | None:
-        return await lists.node(info, "NurtureSequence", self.nurture_sequence_id)  # type: ignore[no-any-return]
-
-    @strawberry.field(description="The lead enrolled.")
-    async def lead(self, info: Info) -> Annotated[Lead, strawberry.lazy("schema.sales")] | None:
-        return await lists.node(info, "Lead", self.lead_id)
-
-    @strawberry.field(description="Each step with its due time and outcome.")
+    @computed("NurtureEnrollment")
     def steps(self) -> list[NurtureStepProgress]:
         return [
             NurtureStepProgress(
@@ -134,38 +103,6 @@ class NurtureEnrollment(Node):
             )
             for raw in self.progress
         ]
-
-
-@strawberry.enum(description="Orderings of nurture sequences.")
-class NurtureSequenceOrderField(Enum):
-    NAME = "NAME"
-    CREATED_AT = "CREATED_AT"
-    UPDATED_AT = "UPDATED_AT"
-    ID = "ID"
-
-
-@strawberry.input(description="Sort nurture sequences by one field.")
-class NurtureSequenceOrder:
-    field: NurtureSequenceOrderField
-    direction: OrderDirection = OrderDirection.ASC
-
-
-@strawberry.input(description="Narrow the list of nurture sequences.")
-class NurtureSequenceFilter:
-    search: str | None = strawberry.field(default=None, description="Substring of the name.")
-    active: bool | None = None
-
-
-@strawberry.enum(description="Orderings of a lead's nurture enrolments.")
-class NurtureEnrollmentOrderField(Enum):
-    ENROLLED_AT = "ENROLLED_AT"
-    ID = "ID"
-
-
-@strawberry.input(description="Sort nurture enrolments by one field.")
-class NurtureEnrollmentOrder:
-    field: NurtureEnrollmentOrderField
-    direction: OrderDirection = OrderDirection.DESC
 
 
 @strawberry.input(description="What enrols a lead.")

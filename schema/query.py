@@ -8,53 +8,49 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from resolvers import lists
 from resolvers.context import context_of
+from schema import lists
 from schema.admin import AdminQuery
 from schema.campaign import CampaignQuery
 from schema.common_args import After, Before, First, Last
 from schema.connection import Connection
-from schema.customer import Customer, CustomerFilter, CustomerOrder
-from schema.engagement import (
-    Contact,
+from schema.customer import Customer
+from schema.engagement import Contact, Interaction, Task
+from schema.generated import (
+    AssetFilter,
+    AssetOrder,
     ContactFilter,
     ContactOrder,
-    Interaction,
+    ContractFilter,
+    ContractOrder,
+    CustomerFilter,
+    CustomerOrder,
     InteractionFilter,
     InteractionOrder,
-    Task,
+    LeadFilter,
+    LeadOrder,
+    OpportunityFilter,
+    OpportunityOrder,
+    PartnerFilter,
+    PartnerOrder,
+    ServiceVisitFilter,
+    ServiceVisitOrder,
     TaskFilter,
     TaskOrder,
+    TicketFilter,
+    TicketOrder,
+    UserFilter,
+    UserOrder,
 )
 from schema.ids import decode_id, decode_id_of
 from schema.lead_routing import LeadRoutingQuery
 from schema.metrics import MetricsQuery
 from schema.node import Node
 from schema.nurture import NurtureQuery
-from schema.people import Partner, PartnerFilter, PartnerOrder, User, UserFilter, UserOrder, Viewer
+from schema.people import Partner, User, Viewer
 from schema.registry import CLASSES
-from schema.sales import (
-    Lead,
-    LeadFilter,
-    LeadOrder,
-    Opportunity,
-    OpportunityFilter,
-    OpportunityOrder,
-)
-from schema.service import (
-    Asset,
-    AssetFilter,
-    AssetOrder,
-    Contract,
-    ContractFilter,
-    ContractOrder,
-    ServiceVisit,
-    ServiceVisitFilter,
-    ServiceVisitOrder,
-    Ticket,
-    TicketFilter,
-    TicketOrder,
-)
+from schema.sales import Lead, Opportunity
+from schema.service import Asset, Contract, ServiceVisit, Ticket
 from schema.service_flow import ServiceFlowQuery
 from schema.webhooks import WebhookQuery
 

@@ -29,14 +29,15 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 
+from catalogue import CATALOGUE
 from persistence import readplan as rp
 from persistence.access import Access
 from persistence.listing import SPECS
 from persistence.pagination import PageArgs
-from resolvers.lists import order_of
 from schema.build import build_full_schema
 from schema.filters import filters_of
 from schema.ids import decode_id, decode_id_of
+from schema.lists import order_of
 from schema.registry import CLASSES
 
 MAX_NODES = 100
@@ -53,20 +54,9 @@ def snake(name: str) -> str:
 
 
 #: Plain fields of each entity type: those built straight from a column of its row.
-COLUMN_FIELDS: dict[str, frozenset[str]] = {}
-
-
-def _column_fields(type_name: str) -> frozenset[str]:
-    found = COLUMN_FIELDS.get(type_name)
-    if found is None:
-        cls = CLASSES[type_name]
-        found = frozenset(
-            f.python_name
-            for f in cls.__strawberry_definition__.fields  # type: ignore[attr-defined]
-            if f.base_resolver is None and f.python_name not in ("id", "db_id")
-        )
-        COLUMN_FIELDS[type_name] = found
-    return found
+COLUMN_FIELDS: dict[str, frozenset[str]] = {
+    name: frozenset(c.name for c in entry.fields) for name, entry in CATALOGUE.items()
+}
 
 
 def _input_object(type_name: str, value: dict[str, Any]) -> Any:
@@ -239,7 +229,7 @@ class ReadPlanner:
             target = get_named_type(type_.fields[name].type)
             column = snake(name)
             if is_leaf_type(target):
-                if column in _column_fields(type_name) and column in columns:
+                if column in COLUMN_FIELDS[type_name] and column in columns:
                     fields.append(rp.Column(key, column, _KINDS.get(target.name, rp.Kind.PLAIN)))
                 elif (type_name, name) == ("Customer", "lifetimeValue"):
                     fields.append(rp.LifetimeValue(key))
@@ -252,9 +242,9 @@ class ReadPlanner:
                 else:
                     parent = f"{snake(type_name)}_id"
                     fields.append(self._connection(key, target, parent, args, self._sets(nodes)))
-            elif target.name in CLASSES and f"{column}_id" in columns:
-                target_obj = self._obj(target.name, self._sets(nodes))
-                fields.append(rp.ToOne(key, f"{column}_id", target_obj))
+            elif (relation := CATALOGUE[type_name].to_one(column)) is not None:
+                target_obj = self._obj(relation.target, self._sets(nodes))
+                fields.append(rp.ToOne(key, relation.column, target_obj))
             else:
                 raise Unsupported(f"{type_name}.{name}")
         return rp.Obj(type_name, tuple(fields))

@@ -13,13 +13,14 @@ from strawberry.types import Info
 from domain import contracts, service_levels
 from domain.sla import SlaTargets
 from persistence.service_store import ConfigStore
-from resolvers import lists, service_flow
-from resolvers.mutations import run
+from resolvers import service_flow
+from schema import lists
 from schema.engagement import Task
 from schema.enums import TicketPriority
 from schema.errors import UserError
 from schema.lead_enums import CalendarName
 from schema.service import Contract
+from schema.use_cases import run
 
 ERRORS = strawberry.field(description="Why the mutation changed nothing; empty on success.")
 

@@ -12,11 +12,13 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
-from resolvers import lists
+from domain import surveys
 from resolvers import surveys as resolve
+from schema import lists
 from schema.customer import Customer
 from schema.enums import SurveyKind
 from schema.errors import UserError
+from schema.use_cases import run, user_errors
 
 ERRORS = strawberry.field(description="Why the mutation changed nothing; empty on success.")
 
@@ -57,7 +59,22 @@ class SubmitSurveyMutation:
         description="Answer a survey with its token; no sign-in needed, each token works once."
     )
     async def submit_survey(self, info: Info, input: SubmitSurveyInput) -> SubmitSurveyPayload:
-        return await resolve.submit(info, input)
+        answer, problems = await resolve.submit(info, input.token, input.score, input.comment)
+        if answer is None:
+            return SubmitSurveyPayload(
+                submitted=False,
+                kind=None,
+                score=None,
+                responded_at=None,
+                user_errors=user_errors(problems),
+            )
+        return SubmitSurveyPayload(
+            submitted=True,
+            kind=answer.kind,
+            score=answer.score,
+            responded_at=answer.responded_at,
+            user_errors=[],
+        )
 
 
 @strawberry.type
@@ -67,7 +84,7 @@ class SurveyMutation:
         "token is sent out as a `survey.requested` event."
     )
     async def request_survey(self, info: Info, input: RequestSurveyInput) -> RequestSurveyPayload:
-        pk, errors = await resolve.request(info, input)
+        pk, errors = await run(info, input, surveys.request_survey)
         return RequestSurveyPayload(
             customer=await lists.node(info, "Customer", pk), user_errors=errors
         )

@@ -6,75 +6,33 @@ admin's schema has them, so for any other role they, the root list and the mutat
 
 from __future__ import annotations
 
-from datetime import datetime
-from enum import Enum
-
 import strawberry
 from strawberry.types import Info
 
-from domain.webhooks import DeliveryStatus
-from resolvers import lists
+from domain import webhooks
 from resolvers import webhooks as resolve
+from schema import lists
 from schema.common_args import After, Before, First, Last
-from schema.connection import Connection, OrderDirection
+from schema.connection import Connection
 from schema.errors import UserError
-from schema.node import Node
-from schema.registry import entity
-
-strawberry.enum(
-    DeliveryStatus,
-    name="WebhookDeliveryStatus",
-    description="Where a delivery stands: PENDING (not yet delivered; see `nextAttemptAt`), "
-    "DELIVERED (answered 2xx), FAILED (every attempt failed), CANCELLED (endpoint deleted).",
+from schema.generated import (
+    WebhookDeliveryFilter,
+    WebhookEndpointFilter,
+    WebhookEndpointOrder,
+    entity_type,
 )
+from schema.ids import decode_id_of, encode_id
+from schema.node import Node
+from schema.use_cases import run
 
 
-@entity("WebhookDelivery")
-@strawberry.type(description="One event sent (or being sent) to one webhook endpoint.")
+@entity_type("WebhookDelivery")
 class WebhookDelivery(Node):
-    event_id: str = strawberry.field(
-        description="The event's id: the `webhook-id` header and the body's `id`, the same on "
-        "every attempt."
-    )
-    event_type: str = strawberry.field(description="The event type, e.g. `ticket.created`.")
-    status: DeliveryStatus = strawberry.field(description="Delivered, pending, failed.")
-    attempts: int = strawberry.field(description="Attempts made so far.")
-    response_status: int | None = strawberry.field(
-        description="The HTTP status of the last answer; null when none came."
-    )
-    last_error: str | None = strawberry.field(
-        description="Why the last attempt failed; null after a delivery."
-    )
-    next_attempt_at: datetime | None = strawberry.field(
-        description="When the next attempt is due; null once delivered or failed."
-    )
-    last_attempt_at: datetime | None = strawberry.field(description="When it was last tried.")
-    delivered_at: datetime | None = strawberry.field(description="When the receiver took it.")
-    created_at: datetime = strawberry.field(description="When the event was fanned out.")
-    updated_at: datetime = strawberry.field(description="When the record last changed.")
-    webhook_endpoint_id: strawberry.Private[int]
-
-    @strawberry.field(description="The endpoint it goes to.")
-    async def webhook_endpoint(self, info: Info) -> WebhookEndpoint | None:
-        return await lists.node(info, "WebhookEndpoint", self.webhook_endpoint_id)
+    """Its fields are all in the catalogue."""
 
 
-@strawberry.input(description="Narrow a delivery log.")
-class WebhookDeliveryFilter:
-    status: list[DeliveryStatus] | None = None
-    event_type: list[str] | None = None
-
-
-@entity("WebhookEndpoint")
-@strawberry.type(description="A URL that receives the events it subscribes to, signed.")
+@entity_type("WebhookEndpoint")
 class WebhookEndpoint(Node):
-    url: str = strawberry.field(description="Where deliveries are POSTed.")
-    description: str | None = strawberry.field(description="What it is for.")
-    events: list[str] = strawberry.field(description="The event types it receives.")
-    active: bool = strawberry.field(description="Whether new events are delivered to it.")
-    created_at: datetime = strawberry.field(description="When it was created.")
-    updated_at: datetime = strawberry.field(description="When it last changed.")
-
     @strawberry.field(description="Its deliveries, newest first: the delivery log.")
     async def deliveries(
         self,
@@ -99,24 +57,6 @@ class WebhookEndpoint(Node):
         )
 
 
-@strawberry.enum(description="Orderings of webhook endpoints.")
-class WebhookEndpointOrderField(Enum):
-    CREATED_AT = "CREATED_AT"
-    UPDATED_AT = "UPDATED_AT"
-    ID = "ID"
-
-
-@strawberry.input(description="Sort webhook endpoints by one field.")
-class WebhookEndpointOrder:
-    field: WebhookEndpointOrderField
-    direction: OrderDirection = OrderDirection.ASC
-
-
-@strawberry.input(description="Narrow a list of webhook endpoints.")
-class WebhookEndpointFilter:
-    search: str | None = strawberry.field(default=None, description="Substring of url/description.")
-
-
 @strawberry.type
 class WebhookQuery:
     @strawberry.field(description="Webhook endpoints (admins), newest first.")
@@ -136,7 +76,8 @@ class WebhookQuery:
 
     @strawberry.field(description="A webhook endpoint by ID.")
     async def webhook_endpoint(self, info: Info, id: strawberry.ID) -> WebhookEndpoint | None:
-        return await resolve.one(info, id)
+        pk = decode_id_of(id, "WebhookEndpoint", "id")
+        return await lists.node(info, "WebhookEndpoint", pk)  # type: ignore[no-any-return]
 
 
 @strawberry.input(description="A new webhook endpoint.")
@@ -182,7 +123,8 @@ class WebhookMutation:
     async def create_webhook_endpoint(
         self, info: Info, input: CreateWebhookEndpointInput
     ) -> CreateWebhookEndpointPayload:
-        pk, secret, errors = await resolve.create(info, input)
+        created, errors = await run(info, input, resolve.endpoint_creation())
+        pk, secret = created if created is not None else (None, None)
         return CreateWebhookEndpointPayload(
             webhook_endpoint=await lists.node(info, "WebhookEndpoint", pk),
             secret=secret,
@@ -195,7 +137,8 @@ class WebhookMutation:
     async def delete_webhook_endpoint(
         self, info: Info, input: DeleteWebhookEndpointInput
     ) -> DeleteWebhookEndpointPayload:
-        deleted, errors = await resolve.delete(info, input)
+        pk, errors = await run(info, input, webhooks.delete_webhook_endpoint)
+        deleted = encode_id("WebhookEndpoint", pk) if pk is not None else None
         return DeleteWebhookEndpointPayload(
             deleted_webhook_endpoint_id=strawberry.ID(deleted) if deleted else None,
             user_errors=errors,

@@ -41,5 +41,10 @@ def handlers() -> Mapping[str, Handler]:
     return merged
 
 
+def slow_kinds() -> frozenset[str]:
+    """Kinds whose jobs wait on the outside world (`Worker.slow`)."""
+    return frozenset().union(*(getattr(module, "SLOW", ()) for module in MODULES))
+
+
 def sweeps() -> Sequence[Periodic]:
     return [sweep for module in MODULES for sweep in getattr(module, "PERIODIC", ())]

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from domain.enums import SurveyKind
-from domain.events import global_id
+from domain.global_ids import global_id
 from domain.surveys import REQUEST_JOB, TOKEN_TTL, new_token
 from persistence import outbox, surveys
 

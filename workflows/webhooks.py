@@ -123,3 +123,5 @@ async def deliver(conn: AsyncConnection, job: Job, clock: Clock) -> datetime | N
 
 
 HANDLERS: dict[str, Handler] = {store.DELIVER: deliver}
+#: An attempt waits up to 15 s on the receiver: never on every lane of the worker at once.
+SLOW = frozenset({store.DELIVER})

@@ -2,13 +2,25 @@
 
 Each connection, `totalCount`, reference and timeline member is one batched statement for the
 whole request, so 50 children per list cost what 1 does, and 20 customers cost what 2 do.
+And a repeated read, once its viewer is known, costs its one compiled statement and nothing
+else: no viewer lookup, no rate-limit statement on the request path (two at most in all).
 """
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
+from unittest.mock import patch
 
+import httpx
+from sqlalchemy import event
+
+from authn.devkeys import issue_dev_token, load_or_create_dev_key
+from prism import ratelimit
+from prism.app import create_app
+from prism.settings import Settings
 from schema.ids import encode_id
 from tests import factories as f
 from tests.conftest import Api
@@ -104,3 +116,73 @@ async def test_twenty_customers_cost_what_two_do(api: Api) -> None:
     for customer in twenty_data["customers"]["nodes"]:
         assert_full(customer, children=3, page=5)
     assert two_count == twenty_count, (two_count, twenty_count)
+
+
+TWO_ROOTS = """query($id: ID!) {
+  customer(id: $id) { name contacts(first: 5) { totalCount nodes { name } } }
+  opportunities(first: 5) { totalCount nodes { name customer { name } owner { displayName } } }
+}"""
+
+
+async def test_a_read_request_costs_its_data_statement_and_nothing_else(
+    api: Api, settings: Settings, database_url: str
+) -> None:
+    """The acceptance line of issue 8: one data statement per read, two at most in all.
+
+    A separate server process (its own app, lifespan and NOTIFY listener, so the viewer is
+    cached as in production); every statement on its pool and on the rate limiter's own pool
+    is counted. Once the viewer is known and their minute is open, a read sends its one
+    compiled statement: the viewer is not loaded again and the rate limit settles off the
+    request path (its interval is stretched here so no settlement lands inside the count)."""
+    rep = await f.user(api.engine, "SALES_REP", external_id="count-rep")
+    customer = await f.customer(api.engine, owner_id=rep)
+    for _ in range(3):
+        await f.contact(api.engine, customer)
+        await f.opportunity(api.engine, customer, owner_id=rep)
+    variables = {"id": encode_id("Customer", customer)}
+    bearer = "Bearer " + issue_dev_token(
+        load_or_create_dev_key(settings.data_dir), "count-rep", "prism"
+    )
+    # The job worker is a process's background work, not a request's: off here.
+    app = create_app(replace(settings, worker="off"), database_url)
+    endpoint = app.state.graphql_endpoint
+    sent: dict[str, list[str]] = {"pool": [], "limiter": []}
+    engines = {"pool": app.state.prism.engine, "limiter": endpoint.limiter.shared.engine}
+    for name, engine in engines.items():
+        event.listen(
+            engine.sync_engine,
+            "before_cursor_execute",
+            lambda _c, _cur, statement, *_, into=sent[name]: into.append(statement),
+        )
+    transport = httpx.ASGITransport(app=app)
+    with patch.object(ratelimit, "SETTLE_SECONDS", 3600):
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=transport, base_url="http://prism.test") as client,
+        ):
+
+            async def read() -> httpx.Response:
+                response = await client.post(
+                    "/graphql",
+                    json={"query": TWO_ROOTS, "variables": variables},
+                    headers={"authorization": bearer},
+                )
+                assert response.status_code == 200, response.text
+                assert "errors" not in response.json(), response.json()
+                return response
+
+            first = (await read()).json()["data"]
+            assert first["customer"]["contacts"]["totalCount"] == 3
+            assert len(first["opportunities"]["nodes"]) == 3
+            for _ in range(3):
+                minute = time.time() // 60
+                sent["pool"].clear()
+                sent["limiter"].clear()
+                response = await read()
+                assert response.headers["x-prism-read-path"] == "compiled"
+                assert response.json()["data"] == first
+                assert len(sent["pool"]) == 1, sent["pool"]
+                assert sent["pool"][0].startswith("SELECT json_build_object('customer'")
+                if time.time() // 60 == minute:  # a new minute settles at once: still ≤ 2
+                    assert sent["limiter"] == [], sent["limiter"]
+                assert len(sent["pool"]) + len(sent["limiter"]) <= 2

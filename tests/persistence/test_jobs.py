@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import contextlib
+import inspect
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import asyncpg
 import pytest
@@ -218,3 +221,48 @@ async def test_an_event_and_its_delivery_job_commit_with_the_change(db: AsyncEng
     async with db.begin() as conn:
         with pytest.raises(ValueError, match="unknown event type"):
             await emit(conn, "ticket.exploded", {}, T0)
+
+
+async def _eventually(
+    probe: Callable[[], Any], until: Callable[[Any], bool] = bool, seconds: float = 5
+) -> None:
+    """Poll `probe` (a value or an awaitable) until `until` holds, failing after `seconds`."""
+    async with asyncio.timeout(seconds):
+        while True:
+            value = probe()
+            if until(await value if inspect.isawaitable(value) else value):
+                return
+            await asyncio.sleep(0.05)
+
+
+async def test_slow_jobs_never_take_the_last_lane(fired: AsyncEngine, database_url: str) -> None:
+    """Webhook receivers may take 15 s each: with every delivery stuck, a timer still fires at
+    once, because deliveries hold at most `lanes - 1` lanes."""
+    release = asyncio.Event()
+    started: list[str] = []
+
+    async def stuck(conn: AsyncConnection, job: Job, clock: Clock) -> datetime | None:
+        started.append(job.key)
+        await asyncio.wait_for(release.wait(), 10)
+        return await _record(conn, job, clock)
+
+    handlers: dict[str, Handler] = {"test.slow": stuck, "test.record": _record}
+    clock = ManualClock(T0)
+    worker = Worker(fired, handlers, clock, lanes=2, slow=frozenset({"test.slow"}))
+    async with fired.begin() as conn:
+        for n in range(3):
+            await enqueue(conn, "test.slow", f"s:{n}", T0)
+    loop = asyncio.create_task(worker.run_forever(database_url))
+    try:
+        await _eventually(lambda: bool(started))
+        async with fired.begin() as conn:
+            await enqueue(conn, "test.record", "t:timer", T0)
+        await _eventually(lambda: _fired(fired), until=lambda keys: "t:timer" in keys)
+        assert started == ["s:0"]  # one delivery runs; the other two wait their turn
+        release.set()
+        await _eventually(lambda: _fired(fired), until=lambda keys: len(keys) == 4)
+    finally:
+        loop.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await loop
+    assert sorted(await _fired(fired)) == ["s:0", "s:1", "s:2", "t:timer"]

@@ -1,0 +1,164 @@
+"""GraphQL declarations generated from the catalogue (`catalogue.CATALOGUE`).
+
+* `entity_type("Customer")` decorates the class holding a type's relations and computed
+  fields: it adds one field per catalogue column (private columns as `strawberry.Private`),
+  then makes it a strawberry type with the catalogue's description and registers its builder
+  (`object_type(entry)` does the same for any entry, unregistered).
+* `<Type>Filter`, `<Type>Order` and `<Type>OrderField` are importable from this module
+  (`from schema.generated import CustomerFilter`) for every entry with filters or shown
+  orderings; `INPUTS` holds them by GraphQL name. To a type checker they are `Any`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from enum import Enum
+from typing import Annotated, Any, TypeVar
+
+import strawberry
+from strawberry.annotation import StrawberryAnnotation
+from strawberry.scalars import JSON as JSON_SCALAR
+from strawberry.types import Info
+from strawberry.types.field import StrawberryField
+
+import schema.enums  # noqa: F401  (registers the domain enumerations as GraphQL enums)
+import schema.lead_enums  # noqa: F401
+from catalogue import CATALOGUE, Column, Entry, Filter, Match, ToOne
+from catalogue.model import JSON
+from schema import lists
+from schema.connection import OrderDirection
+from schema.registry import entity
+
+T = TypeVar("T")
+
+
+def value_type(column: Column) -> Any:
+    kind = JSON_SCALAR if column.type == JSON else column.type
+    return kind | None if column.nullable else kind
+
+
+def entity_type(type_name: str) -> Callable[[type[T]], type[T]]:
+    """The strawberry object type of catalogue entry `type_name`, registered so any node of
+    the type can be built from its row (`schema.registry`)."""
+    make = object_type(CATALOGUE[type_name])
+
+    def register(cls: type[T]) -> type[T]:
+        typed = entity(type_name)(make(cls))
+        globals()[type_name] = typed  # where the references to it find it (`_to_one`)
+        return typed
+
+    return register
+
+
+def object_type(entry: Entry) -> Callable[[type[T]], type[T]]:
+    """Make the class a strawberry object type: the entry's columns first, then the class's
+    own fields (relations, computed fields), as they are written."""
+
+    def make(cls: type[T]) -> type[T]:
+        own = dict(cls.__dict__.get("__annotations__", {}))
+        columns: dict[str, Any] = {}
+        for column in entry.columns:
+            if column.private:
+                columns[column.name] = strawberry.Private[value_type(column)]  # type: ignore[misc]
+                continue
+            columns[column.name] = value_type(column)
+            setattr(cls, column.name, strawberry.field(description=column.description))
+        for relation in entry.relations:
+            columns[relation.column] = strawberry.Private[int | None]  # type: ignore[misc]
+        for relation in entry.relations:
+            field = _to_one(relation)
+            setattr(cls, relation.name, field)
+            # Annotated here, so it comes before the class's own fields, as in the entry.
+            columns[relation.name] = field.type_annotation.annotation  # type: ignore[union-attr]
+        cls.__annotations__ = {**columns, **own}
+        return strawberry.type(cls, description=entry.description)
+
+    return make
+
+
+def computed(type_name: str) -> Callable[[Callable[..., Any]], Any]:
+    """The field of a computed value the catalogue names for `type_name` (its SQL is in
+    persistence): the method's name finds the entry, and so the field's description."""
+
+    def make(resolver: Callable[..., Any]) -> Any:
+        found = [c for c in CATALOGUE[type_name].computed if c.name == resolver.__name__]
+        if not found:
+            raise LookupError(f"{type_name}.{resolver.__name__} is not in the catalogue")
+        return strawberry.field(resolver, description=found[0].description)
+
+    return make
+
+
+def _to_one(relation: ToOne) -> StrawberryField:
+    """The field of a reference. Its type is looked up here, by name, when the schema is built:
+    the target's class may be made after the class that refers to it."""
+
+    async def resolve(root: Any, info: Info) -> Any:
+        return await lists.node(info, relation.target, getattr(root, relation.column))
+
+    field = strawberry.field(resolver=resolve, description=relation.description)
+    target = Annotated[relation.target, strawberry.lazy(__name__)]  # type: ignore[misc,name-defined]
+    field.type_annotation = StrawberryAnnotation(target | None)
+    return field
+
+
+def _filter_type(spec: Filter) -> Any:
+    match spec.match:
+        case Match.ANY:
+            return list[spec.type] | None  # type: ignore[name-defined]
+        case Match.ID:
+            return strawberry.ID | None
+        case Match.SINCE | Match.BEFORE:
+            return datetime | None
+    return spec.type | None
+
+
+def filter_input(entry: Entry) -> type:
+    annotations: dict[str, Any] = {}
+    namespace: dict[str, Any] = {"__annotations__": annotations}
+    for spec in entry.filters:
+        annotations[spec.name] = _filter_type(spec)
+        namespace[spec.name] = (
+            None
+            if spec.description is None
+            else strawberry.field(default=None, description=spec.description)
+        )
+    cls = type(f"{entry.name}Filter", (), namespace)
+    return strawberry.input(cls, description=entry.filter_description)
+
+
+def order_inputs(entry: Entry) -> tuple[type, type]:
+    """`<Type>OrderField` (the enum) and `<Type>Order` (field and direction)."""
+    values = [value for value, _ in entry.ordering.by]
+    field_enum = Enum(f"{entry.name}OrderField", {v: v for v in values})  # type: ignore[misc]
+    described = entry.ordering.enum_description or f"Orderings of {entry.plural}."
+    strawberry.enum(field_enum, description=described)
+    namespace = {
+        "__annotations__": {"field": field_enum, "direction": OrderDirection},
+        "direction": OrderDirection(entry.ordering.input_direction),
+    }
+    order = type(f"{entry.name}Order", (), namespace)
+    return field_enum, strawberry.input(order, description=f"Sort {entry.plural} by one field.")
+
+
+def _generate() -> dict[str, type]:
+    found: dict[str, type] = {}
+    for entry in CATALOGUE.values():
+        if entry.filters:
+            found[f"{entry.name}Filter"] = filter_input(entry)
+        if entry.ordering.exposed:
+            field_enum, order = order_inputs(entry)
+            found[field_enum.__name__] = field_enum
+            found[order.__name__] = order
+    return found
+
+
+INPUTS: dict[str, type] = _generate()
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        return INPUTS[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
