@@ -208,16 +208,53 @@ async def test_a_periodic_sweep_runs_once_per_slot_across_workers(fired: AsyncEn
     assert len(await _fired(fired)) == 2
 
 
-async def test_an_event_and_its_delivery_job_commit_with_the_change(db: AsyncEngine) -> None:
+async def test_an_event_and_its_deliveries_commit_with_the_change(db: AsyncEngine) -> None:
+    """One delivery and one delivery job per live endpoint subscribed to the event's type, in
+    the change's own transaction; nothing for an endpoint deleted, paused or not subscribed;
+    nothing at all when the change rolls back."""
+    async with db.begin() as conn:
+        for url, events, active, deleted in (
+            ("https://a.example/hook", ["ticket.created"], True, None),
+            ("https://b.example/hook", ["ticket.created", "lead.created"], True, None),
+            ("https://c.example/hook", ["lead.created"], True, None),
+            ("https://d.example/hook", ["ticket.created"], False, None),
+            ("https://e.example/hook", ["ticket.created"], True, T0),
+        ):
+            await conn.execute(
+                text(
+                    "INSERT INTO webhook_endpoint (url, events, secret, active, deleted_at)"
+                    " VALUES (:url, :events, 'whsec_x', :active, :deleted)"
+                ),
+                {"url": url, "events": events, "active": active, "deleted": deleted},
+            )
     async with db.begin() as conn:
         event_id = await emit(conn, "ticket.created", {"id": "VGlja2V0OjE="}, T0)
     async with db.connect() as conn:
         event = (await conn.execute(text("SELECT type, data FROM outbox_event"))).one()
-        job = (await conn.execute(text("SELECT kind, key FROM job"))).one()
+        deliveries = (
+            await conn.execute(
+                text(
+                    "SELECT w.url, d.id FROM webhook_delivery d"
+                    " JOIN webhook_endpoint w ON w.id = d.webhook_endpoint_id"
+                    " WHERE d.event_id = :id ORDER BY w.url"
+                ),
+                {"id": event_id},
+            )
+        ).all()
+        jobs = (await conn.execute(text("SELECT kind, key, payload FROM job ORDER BY key"))).all()
     assert event.type == "ticket.created"
     assert event.data == {"id": "VGlja2V0OjE="}
-    assert job.kind == "event.fanout"
-    assert job.key == f"event.fanout:{event_id}"
+    assert [url for url, _ in deliveries] == ["https://a.example/hook", "https://b.example/hook"]
+    assert [(j.kind, j.key, j.payload) for j in jobs] == [
+        ("webhook.deliver", f"webhook.deliver:{pk}", {"deliveryId": pk}) for _, pk in deliveries
+    ]
+    with contextlib.suppress(RuntimeError):
+        async with db.begin() as conn:
+            await emit(conn, "lead.created", {"id": "TGVhZDox"}, T0)
+            raise RuntimeError("the change fails")
+    async with db.connect() as conn:
+        assert await conn.scalar(text("SELECT count(*) FROM outbox_event")) == 1
+        assert await conn.scalar(text("SELECT count(*) FROM webhook_delivery")) == 2
     async with db.begin() as conn:
         with pytest.raises(ValueError, match="unknown event type"):
             await emit(conn, "ticket.exploded", {}, T0)

@@ -4,7 +4,6 @@ Webhooks (checked with the `standardwebhooks` library), retried with the same `w
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from datetime import datetime, timedelta
 from typing import Any
@@ -201,14 +200,14 @@ async def test_an_event_reaches_only_the_endpoints_subscribed_to_it(
 
 
 async def test_a_deleted_endpoint_gets_nothing_more(api: Api, worker: Worker) -> None:
-    # One job at a time below: without the periodic sweeps, the next due job is the fan-out.
-    worker = dataclasses.replace(worker, periodic=())
     deal = await a_deal(api)
     with receiver(200) as hook:
         created = await create_endpoint(api, hook.url, ["opportunity.stage_changed"])
         endpoint_id = created["webhookEndpoint"]["id"]
         await move_stage(api, deal, "PROPOSAL")
-        assert await worker.run_due(limit=1) == 1  # the fan-out: a delivery, not yet tried
+        async with api.engine.connect() as conn:  # the event's delivery, not yet tried
+            pending = await conn.execute(text("SELECT status, attempts FROM webhook_delivery"))
+            assert [tuple(row) for row in pending] == [("PENDING", 0)]
         body = await api.query(DELETE, {"input": {"webhookEndpointId": endpoint_id}}, sub="admin")
         assert body["data"]["deleteWebhookEndpoint"] == {
             "deletedWebhookEndpointId": endpoint_id,
