@@ -76,6 +76,8 @@ MUTATION_ACTIONS: dict[str, tuple[str, str]] = {
     "approveDeal": ("Opportunity", "decide"),
     "rejectDeal": ("Opportunity", "decide"),
     "createWebForm": ("WebForm", "create"),
+    "createNurtureSequence": ("NurtureSequence", "create"),
+    "updateNurtureSequence": ("NurtureSequence", "update"),
     # Issue 11: lead scoring rules.
     "createScoringRule": ("ScoringRule", "create"),
     "updateScoringRule": ("ScoringRule", "update"),
@@ -103,7 +105,8 @@ CONSEQUENCES: dict[tuple[str, str], frozenset[str]] = {
     # Issue 11: routing a new lead advances its rule and gives the assignee a FIRST_CONTACT
     # task; the assignee's first logged touchpoint marks the lead contacted.
     ("Lead", "create"): frozenset({"Task", "AssignmentRule"}),
-    ("Interaction", "log"): frozenset({"Lead"}),
+    # An interaction of a nurture sequence's trigger kind enrols the lead (issue 11).
+    ("Interaction", "log"): frozenset({"Lead", "NurtureEnrollment"}),
 }
 
 ACTS = frozenset({READ} | {act for _, act in MUTATION_ACTIONS.values()})

@@ -33,7 +33,7 @@ This package imports only the standard library and the domain's enumerations.
 
 from __future__ import annotations
 
-from catalogue import accounts, admin, engagement, sales, service
+from catalogue import accounts, admin, engagement, nurture, sales, service
 from catalogue.model import Column, Computed, Entry, Filter, Match, Ordering, ToOne, catalogue_of
 
 #: In the order the policy lists its objects (`authz.vocabulary.DOMAIN_TYPES`).
@@ -58,6 +58,8 @@ CATALOGUE: dict[str, Entry] = catalogue_of(
     admin.ASSIGNMENT_RULE,
     admin.WEB_FORM,
     sales.CAMPAIGN,
+    nurture.NURTURE_SEQUENCE,
+    nurture.NURTURE_ENROLLMENT,
     admin.SCORING_RULE,
 )
 

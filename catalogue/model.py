@@ -100,6 +100,7 @@ class Ordering:
     default: tuple[str, str]  # (enum value, "ASC" | "DESC") when the client names none
     exposed: bool = True  # whether `<Type>Order` / `<Type>OrderField` exist in the schema
     input_direction: str = "ASC"  # the default of `<Type>Order.direction`
+    enum_description: str = ""  # of `<Type>OrderField`; "Orderings of <plural>." by default
 
     @property
     def columns(self) -> dict[str, str]:

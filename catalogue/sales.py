@@ -78,6 +78,12 @@ LEAD = Entry(
             "When an open partner offer lapses and the lead returns to the pool.",
             True,
         ),
+        Column(
+            "offer_rejection_reason",
+            str,
+            "Why the partner declined the last offer (`rejectLead`), for the managers.",
+            True,
+        ),
         *stamps("When the lead arrived."),
         # The largest contributions when last scored (`domain.lead_scoring.Contribution`),
         # shown by the computed `scoreExplanation`.

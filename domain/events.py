@@ -16,5 +16,7 @@ EVENT_TYPES = frozenset(
         "deal.decided",
         "task.created",
         "contract.renewal_due",
+        # Issue 11: a nurture sequence's event step fired for a lead.
+        "lead.nurture_step",
     }
 )

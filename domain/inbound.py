@@ -14,6 +14,7 @@ from domain.fields import clean, optional_text, present
 from domain.lead_routing import RoutingDesk
 from domain.lead_scoring import ScoringDesk, rescore
 from domain.leads_flow import announce_and_route
+from domain.nurture_flow import NurtureDesk, interaction_logged
 
 #: A second web-form submission with the same phone or e-mail within this window is merged.
 MERGE_WINDOW = timedelta(hours=24)
@@ -39,7 +40,7 @@ class Message:
     sender_name: str | None = None
 
 
-class InboundDesk(RoutingDesk, ScoringDesk, Protocol):
+class InboundDesk(RoutingDesk, NurtureDesk, ScoringDesk, Protocol):
     async def claim_message(self, channel: Channel, message_id: str) -> bool:
         """False when this channel message is recorded already (serialised per message)."""
         ...
@@ -89,7 +90,7 @@ async def receive_message(desk: InboundDesk, message: Message) -> str:
         lead_id = await desk.insert_lead(data)
         await announce_and_route(desk, lead_id, data)
         about, outcome = {"lead_id": lead_id}, "new_lead"
-    await desk.insert_interaction(
+    interaction = await desk.insert_interaction(
         {
             **about,
             "channel": message.channel,
@@ -101,6 +102,9 @@ async def receive_message(desk: InboundDesk, message: Message) -> str:
         }
     )
     if "lead_id" in about:
+        await interaction_logged(
+            desk, about["lead_id"], interaction, InteractionKind.MESSAGE, message.channel
+        )
         await rescore(desk, about["lead_id"])
     return outcome
 
@@ -140,7 +144,7 @@ async def receive_web_form(
         )
         lead_id, merged = await desk.insert_lead(values), False
         await announce_and_route(desk, lead_id, values)
-    await desk.insert_interaction(
+    interaction = await desk.insert_interaction(
         {
             "lead_id": lead_id,
             "channel": Channel.WEB,
@@ -149,6 +153,9 @@ async def receive_web_form(
             "summary": summary[:5000],
             "occurred_at": desk.now(),
         }
+    )
+    await interaction_logged(
+        desk, lead_id, interaction, InteractionKind.FORM_SUBMISSION, Channel.WEB
     )
     await rescore(desk, lead_id)
     return lead_id, merged

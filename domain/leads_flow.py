@@ -7,13 +7,14 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from domain import engagement, lead_scoring
+from domain import engagement, lead_scoring, nurture_flow
 from domain.accounts import active_role
 from domain.enums import CalendarName, LeadOfferStatus, LeadStatus, Role
 from domain.errors import Refused, bad_input
 from domain.fields import clean, int_range, optional_text, present, require, text
 from domain.global_ids import global_id
 from domain.lead_routing import RoutingDesk, assign, route_new_lead
+from domain.nurture_flow import NurtureDesk
 from domain.ports import Store
 
 LEAD_RULES = {
@@ -29,7 +30,7 @@ OFFER_EXPIRES = "lead.offer_expires"
 CLOSED = (LeadStatus.CONVERTED, LeadStatus.DISQUALIFIED)
 
 
-class LeadDesk(Store, RoutingDesk, lead_scoring.ScoringDesk, Protocol):
+class LeadDesk(Store, RoutingDesk, NurtureDesk, lead_scoring.ScoringDesk, Protocol):
     """The write store of lead acts, with routing and the consequences it writes."""
 
     async def lead(self, lead_id: int) -> Mapping[str, Any] | None: ...
@@ -76,6 +77,9 @@ async def log_interaction(store: LeadDesk, values: dict[str, Any]) -> int:
     if values.get("lead_id") is not None:
         lead = store.referenced("lead_id")
         await first_contact(store, lead, store.actor.user_id, store.now())
+        await nurture_flow.interaction_logged(
+            store, lead["id"], interaction_id, values.get("kind") or "NOTE", values["channel"]
+        )
         await lead_scoring.rescore(store, int(lead["id"]))
     return interaction_id
 
@@ -108,6 +112,7 @@ async def distribute_lead(store: LeadDesk, values: dict[str, Any]) -> int:
             "partner_id": data["partner_id"],
             "offer_status": LeadOfferStatus.OFFERED,
             "offer_expires_at": expires,
+            "offer_rejection_reason": None,
         },
         None,
     )
@@ -131,9 +136,13 @@ async def accept_lead(store: LeadDesk, values: dict[str, Any]) -> int:
 async def reject_lead(store: LeadDesk, values: dict[str, Any]) -> int:
     """The partner declines: the lead returns to the pool and leaves the partner's slice."""
     require(values, "lead_id", "reason")
-    clean(values, OFFER_RULES)
+    reason = clean(values, OFFER_RULES)["reason"]
     lead = await _open_offer(store)
-    await store.change("Lead", lead["id"], withdrawn(LeadOfferStatus.REJECTED))
+    await store.change(
+        "Lead",
+        lead["id"],
+        {**withdrawn(LeadOfferStatus.REJECTED), "offer_rejection_reason": reason},
+    )
     return int(lead["id"])
 
 

@@ -23,6 +23,7 @@ from persistence import jobs, outbox
 from persistence import models as m
 from persistence.calendars import load_calendar
 from persistence.lead_scoring import ScoringSql
+from persistence.nurture import NurtureSql
 from persistence.writes import SqlStore
 
 RULE = m.AssignmentRule.__table__
@@ -113,7 +114,7 @@ def _iso(values: Mapping[str, Any]) -> str:
     return due.isoformat() if isinstance(due, datetime) else str(due)
 
 
-class LeadStore(ScoringSql, RoutingSql, SqlStore):
+class LeadStore(ScoringSql, RoutingSql, NurtureSql, SqlStore):
     """The write store of lead acts: routing writes are the act's declared consequences
     (`authz.policy.CONSEQUENCES`), made whoever the lead ends up with."""
 
@@ -124,6 +125,10 @@ class LeadStore(ScoringSql, RoutingSql, SqlStore):
     async def set_lead(self, lead_id: int, values: Mapping[str, Any]) -> None:
         self._check_writable("Lead")
         await self._update_lead(lead_id, values)
+
+    async def enrol(self, values: Mapping[str, Any]) -> int | None:
+        self._check_writable("NurtureEnrollment")
+        return await super().enrol(values)
 
     async def set_rule_cursor(self, rule_id: int, cursor: int) -> None:
         self._check_writable("AssignmentRule")
@@ -158,7 +163,7 @@ _TABLE_OF = {
 }
 
 
-class ConnDesk(ScoringSql, RoutingSql):
+class ConnDesk(ScoringSql, RoutingSql, NurtureSql):
     """Routing for a timer or a channel: no viewer, the transaction of the job or request."""
 
     def __init__(self, conn: AsyncConnection, clock: Clock) -> None:

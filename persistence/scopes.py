@@ -222,6 +222,11 @@ BUILDERS: dict[str, ScopeBuilder] = {
     "WebForm": _plain(m.WebForm.__table__),
     "ScoringRule": _plain(m.ScoringRule.__table__),
 }
+BUILDERS["NurtureSequence"] = _plain(m.NurtureSequence.__table__)
+# A lead's enrolments are seen by whoever sees the lead.
+BUILDERS["NurtureEnrollment"] = _through(
+    m.Lead.__table__, "Lead", "lead_id", m.NurtureEnrollment.__table__
+)
 BUILDERS["OpportunityStageChange"] = _through(
     m.Opportunity.__table__, "Opportunity", "opportunity_id", m.OpportunityStageChange.__table__
 )

@@ -12,6 +12,7 @@ from schema.campaign import Campaign
 from schema.engagement import Contact, Interaction, Task
 from schema.lead_routing import AssignmentRule, WebForm
 from schema.lead_scoring import ScoringRule
+from schema.nurture import NurtureEnrollment, NurtureSequence
 from schema.people import Partner, User
 from schema.query import Query
 from schema.sales import Lead, Opportunity, OpportunityStageChange
@@ -56,6 +57,8 @@ def build_full_schema() -> strawberry.Schema:
             AssignmentRule,
             WebForm,
             Campaign,
+            NurtureSequence,
+            NurtureEnrollment,
             ScoringRule,
         ],
     )

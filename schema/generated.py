@@ -135,7 +135,8 @@ def order_inputs(entry: Entry) -> tuple[type, type]:
     """`<Type>OrderField` (the enum) and `<Type>Order` (field and direction)."""
     values = [value for value, _ in entry.ordering.by]
     field_enum = Enum(f"{entry.name}OrderField", {v: v for v in values})  # type: ignore[misc]
-    strawberry.enum(field_enum, description=f"Orderings of {entry.plural}.")
+    described = entry.ordering.enum_description or f"Orderings of {entry.plural}."
+    strawberry.enum(field_enum, description=described)
     namespace = {
         "__annotations__": {"field": field_enum, "direction": OrderDirection},
         "direction": OrderDirection(entry.ordering.input_direction),

@@ -24,6 +24,7 @@ REFERENCES = {
     "webhook_endpoint_id": "WebhookEndpoint",
     "assignment_rule_id": "AssignmentRule",  # issue 11
     "campaign_id": "Campaign",
+    "nurture_sequence_id": "NurtureSequence",
     "scoring_rule_id": "ScoringRule",  # issue 11, lead scoring
 }
 

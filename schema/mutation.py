@@ -22,6 +22,7 @@ from schema.errors import UserError
 from schema.lead_flow import LeadFlowMutation
 from schema.lead_routing import LeadRoutingMutation
 from schema.lead_scoring import LeadScoringMutation
+from schema.nurture import NurtureMutation
 from schema.sales_flow import SalesMutation
 from schema.service_flow import ServiceFlowMutation
 from schema.surveys import SurveyMutation
@@ -62,6 +63,7 @@ class Mutation(
     LeadFlowMutation,
     LeadScoringMutation,
     CampaignMutation,
+    NurtureMutation,
     AdminMutation,
     AccountMutation,
     SalesMutation,

@@ -47,6 +47,7 @@ from schema.lead_routing import LeadRoutingQuery
 from schema.lead_scoring import LeadScoringQuery
 from schema.metrics import MetricsQuery
 from schema.node import Node
+from schema.nurture import NurtureQuery
 from schema.people import Partner, User, Viewer
 from schema.registry import CLASSES
 from schema.sales import Lead, Opportunity
@@ -76,6 +77,7 @@ class Query(
     LeadRoutingQuery,
     LeadScoringQuery,
     CampaignQuery,
+    NurtureQuery,
     MetricsQuery,
     AdminQuery,
 ):

@@ -33,6 +33,9 @@ class CreateLeadInput:
     score: int | None = None
     assignee_id: strawberry.ID | None = None
     partner_id: strawberry.ID | None = None
+    campaign_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The marketing campaign that brought the lead."
+    )
 
 
 @strawberry.type(description="Result of createLead.")

@@ -22,6 +22,7 @@ from workflows import (
     events,
     lead_scoring,
     leads,
+    nurture,
     surveys,
     tickets,
     webhooks,
@@ -37,6 +38,7 @@ MODULES: tuple[ModuleType, ...] = (
     leads,
     lead_scoring,
     calendar,
+    nurture,
 )
 
 

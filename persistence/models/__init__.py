@@ -67,6 +67,12 @@ from persistence.models.base import (
 from persistence.models.base import (
     version as version,
 )
+from persistence.models.nurture import (
+    NurtureEnrollment as NurtureEnrollment,
+)
+from persistence.models.nurture import (
+    NurtureSequence as NurtureSequence,
+)
 from persistence.models.processes import (
     AssignmentRule as AssignmentRule,
 )

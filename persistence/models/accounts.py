@@ -215,6 +215,8 @@ class Lead(Base):
         pg_enum(enums.LeadOfferStatus, "lead_offer_status")
     )
     offer_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Why the partner declined the last offer (`rejectLead`), for the managers who re-route it.
+    offer_rejection_reason: Mapped[str | None] = mapped_column(Text)
     # The channel user who wrote in, so their next message finds this lead (CONTRACT §9).
     wecom_user_id: Mapped[str | None] = mapped_column(String(64), index=True)
     dingtalk_user_id: Mapped[str | None] = mapped_column(String(64), index=True)

@@ -125,6 +125,12 @@ async def world(api: Api) -> dict[str, str]:
         rule_id = await conn.scalar(
             insert(rule).values(name="East", assignee_ids=[rep]).returning(rule.c.id)
         )
+        nurture = m.NurtureSequence.__table__
+        sequence_id = await conn.scalar(
+            insert(nurture)
+            .values(name="白皮书培育", trigger_kind="CONTENT_DOWNLOAD")
+            .returning(nurture.c.id)
+        )
         weight = m.ScoringRule.__table__
         scoring_id = await conn.scalar(
             insert(weight)
@@ -132,6 +138,7 @@ async def world(api: Api) -> dict[str, str]:
             .returning(weight.c.id)
         )
     return {
+        "nurtureSequence": encode_id("NurtureSequence", int(sequence_id or 0)),
         "task": encode_id("Task", int(task_id or 0)),
         "webhookEndpoint": encode_id("WebhookEndpoint", int(endpoint or 0)),
         "assignmentRule": encode_id("AssignmentRule", int(rule_id or 0)),
@@ -449,9 +456,8 @@ def mutation_inputs(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
     samples = {"String": "ok", "Decimal": "100.00", "Int": 1, "Boolean": False}
     samples |= {"DateTime": "2026-11-02T09:00:00+00:00", "Date": "2026-12-01"}
     inputs: dict[str, dict[str, Any]] = {}
-    for name, field in mutation.fields.items():
-        input_type = get_named_type(field.args["input"].type)
-        assert isinstance(input_type, GraphQLInputObjectType)
+
+    def required(input_type: GraphQLInputObjectType) -> dict[str, Any]:
         values: dict[str, Any] = {}
         for key, arg in input_type.fields.items():
             if not isinstance(arg.type, GraphQLNonNull):
@@ -459,6 +465,8 @@ def mutation_inputs(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
             named = get_named_type(arg.type)
             if isinstance(named, GraphQLEnumType):
                 values[key] = next(iter(named.values))
+            elif isinstance(named, GraphQLInputObjectType):  # a nested input: its own minimum
+                values[key] = required(named)
             elif named.name == "ID":
                 record = key.removesuffix("Id")
                 values[key] = ids[ID_OF.get(record, record)]
@@ -466,14 +474,19 @@ def mutation_inputs(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
                 values[key] = samples[named.name]
             if isinstance(arg.type.of_type, GraphQLList):
                 values[key] = [values[key]]
-        inputs[name] = {"type": input_type, "values": values}
+        return values
+
+    for name, field in mutation.fields.items():
+        input_type = get_named_type(field.args["input"].type)
+        assert isinstance(input_type, GraphQLInputObjectType)
+        inputs[name] = {"type": input_type, "values": required(input_type)}
     return inputs
 
 
 async def test_a_nul_in_any_text_field_is_bad_input_and_writes_nothing(api: Api) -> None:
     ids = await world(api)
     inputs = mutation_inputs(ids)
-    assert len(inputs) == 34, inputs
+    assert len(inputs) == 36, inputs
     for name, spec in inputs.items():
         document = f"""mutation($input: {spec["type"].name}!) {{ {name}(input: $input) {{
           userErrors {{ field message code }} }} }}"""

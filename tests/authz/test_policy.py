@@ -69,10 +69,14 @@ CATALOGUE: dict[str, tuple[str, ...]] = {
         "calendar", "version",
     ),
     "WebForm": ("name", "formKey", "campaignId"),
+    "NurtureSequence": ("name", "active", "trigger", "steps", "version"),
+    "NurtureEnrollment": ("lead", "status", "endReason", "enrolledAt", "steps"),
     "ScoringRule": ("name", "kind", "points", "interactionKind", "field", "value", "active"),
 }  # fmt: skip
 #: Issue 11: lead routing rules (admins manage, managers read) and web forms (admins).
 ROUTING = {"AssignmentRule", "WebForm"}
+#: Issue 11: nurture sequences (admins manage, sales read) and the leads' enrolments.
+NURTURE = {"NurtureSequence", "NurtureEnrollment"}
 #: Issue 11, lead scoring: the rule book is the admins' to write and the managers' to read.
 SCORING = {"ScoringRule"}
 
@@ -101,6 +105,8 @@ EXPECTED_READ: dict[Role, dict[str, str]] = {
         "Task": "team",
         "AssignmentRule": "all",
         "Campaign": "all",
+        "NurtureSequence": "all",
+        "NurtureEnrollment": "team_or_unassigned",
         "ScoringRule": "all",
     },
     Role.SALES_REP: {
@@ -113,6 +119,8 @@ EXPECTED_READ: dict[Role, dict[str, str]] = {
         "User": "all",
         "Task": "own",
         "Campaign": "all",
+        "NurtureSequence": "all",
+        "NurtureEnrollment": "own",
     },
     Role.PARTNER_USER: {
         "Customer": "partner",
@@ -126,6 +134,7 @@ EXPECTED_READ: dict[Role, dict[str, str]] = {
         "User": "partner",
         "Task": "own",
         "Campaign": "none",
+        "NurtureEnrollment": "partner",
     },
     Role.TECHNICIAN: {
         **dict.fromkeys(("Ticket", "TicketEvent", "Customer", "Asset", "Contact"), "assigned"),
@@ -145,12 +154,13 @@ EXPECTED_HIDDEN_TYPES: dict[Role, set[str]] = {
     Role.ADMIN: set(),
     Role.SALES_MANAGER: WEBHOOK_TYPES | {"WebForm"},
     Role.SALES_REP: WEBHOOK_TYPES | ROUTING | SCORING,
-    Role.PARTNER_USER: WEBHOOK_TYPES | ROUTING | SCORING,
+    Role.PARTNER_USER: WEBHOOK_TYPES | ROUTING | SCORING | {"NurtureSequence"},
     Role.TECHNICIAN: {"Opportunity", "OpportunityStageChange", "Lead", "Contract"}
     | WEBHOOK_TYPES
     | ROUTING
+    | NURTURE
     | SCORING,
-    Role.SERVICE_AGENT: set(SALES_TYPES) | WEBHOOK_TYPES | ROUTING | SCORING,
+    Role.SERVICE_AGENT: set(SALES_TYPES) | WEBHOOK_TYPES | ROUTING | NURTURE | SCORING,
     Role.ANALYST: WEBHOOK_TYPES,
 }
 
@@ -417,8 +427,9 @@ def test_explain_names_rows_fields_and_actions(policies: dict[Role, RolePolicy])
     assert "actions: create (all), update (own)" in text
     assert explain(policies, "TECHNICIAN", "Opportunity") == "TECHNICIAN\nOpportunity: absent\n"
     assert (
-        "absent types: AssignmentRule, Contract, Lead, Opportunity, OpportunityStageChange, "
-        "ScoringRule, WebForm" in explain(policies, Role.TECHNICIAN)
+        "absent types: AssignmentRule, Contract, Lead, NurtureEnrollment, NurtureSequence,"
+        " Opportunity, OpportunityStageChange, ScoringRule, WebForm"
+        in explain(policies, Role.TECHNICIAN)
     )
     assert "Policy:\n  actions: manage (all)" in explain(policies, Role.ADMIN)
 

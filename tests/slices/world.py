@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from hypothesis import strategies as st
-from sqlalchemy import Table, delete, insert
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from persistence import models as m
@@ -279,6 +279,8 @@ def worlds(draw: st.DrawFn) -> World:
 # --- database -------------------------------------------------------------------------------
 
 Ids = dict[str, list[int]]
+#: Offers in a world stay open whatever the test's clock says.
+OFFERS_OPEN_UNTIL = datetime(2100, 1, 1, tzinfo=UTC)
 
 
 def viewer_sub(index: int) -> str:
@@ -311,7 +313,7 @@ async def _row(conn: AsyncConnection, table: Table, **values: Any) -> int:
 
 async def _insert_world(db: AsyncConnection, w: World) -> Ids:
     ids: Ids = {t: [] for t in TYPES}
-    for part in (_people, _accounts, _sales, _service, _engagement, _webhooks):
+    for part in (_people, _accounts, _sales, _service, _engagement, _webhooks, _lead_desk):
         await part(db, w, ids)
     return ids
 
@@ -328,6 +330,33 @@ async def _webhooks(db: AsyncConnection, w: World, ids: Ids) -> None:
             secret="whsec_d29ybGQtc2VjcmV0LWtleS0xMjM0NTY=",
         )
     ]
+
+
+async def _lead_desk(db: AsyncConnection, w: World, ids: Ids) -> None:
+    """What the lead processes act on (issue 11), so their mutations have targets: every lead
+    distributed to a partner is an open offer, every deal of its customer's own partner a
+    PENDING registration (so no other partner's registration ever competes with it), and one
+    campaign, assignment rule and nurture sequence (admins' configuration)."""
+    lead, deal = m.Lead.__table__, m.Opportunity.__table__
+    await db.execute(
+        update(lead)
+        .where(lead.c.partner_id.is_not(None))
+        .values(offer_status="OFFERED", offer_expires_at=OFFERS_OPEN_UNTIL)
+    )
+    customer = m.Customer.__table__
+    customers_partner = (
+        select(customer.c.partner_id).where(customer.c.id == deal.c.customer_id).scalar_subquery()
+    )
+    await db.execute(
+        update(deal)
+        .where(deal.c.partner_id.is_not(None), deal.c.partner_id == customers_partner)
+        .values(registration_status="PENDING")
+    )
+    ids["Campaign"] = [await f.campaign(db)]
+    rule = dict(name="华东规则", assignee_ids=ids["User"][:1])
+    ids["AssignmentRule"] = [await _row(db, m.AssignmentRule.__table__, **rule)]
+    sequence = dict(name="白皮书培育", trigger_kind="CONTENT_DOWNLOAD")
+    ids["NurtureSequence"] = [await _row(db, m.NurtureSequence.__table__, **sequence)]
 
 
 async def _people(db: AsyncConnection, w: World, ids: Ids) -> None:
