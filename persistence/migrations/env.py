@@ -20,7 +20,11 @@ def _run(connection: Connection) -> None:
 
 
 async def _migrate() -> None:
-    engine = make_engine(context.config.get_main_option("sqlalchemy.url") or "", pool_size=1)
+    # No statement timeout: the API's 5 s bound is for requests, and a migration's backfill of a
+    # large table (a million interactions in the bench world) takes longer, once.
+    engine = make_engine(
+        context.config.get_main_option("sqlalchemy.url") or "", pool_size=1, statement_timeout_ms=0
+    )
     async with engine.connect() as connection:
         await connection.run_sync(_run)
     await engine.dispose()

@@ -42,13 +42,14 @@ def upgrade() -> None:
         "interaction",
         sa.Column("kind", KIND, nullable=False, server_default="NOTE"),
     )
+    # The default fills every row without a rewrite; only the channels' rows change.
     op.execute(
-        "UPDATE interaction SET kind = CASE"
-        " WHEN channel IN ('WECHAT_WORK', 'DINGTALK') AND external_message_id IS NOT NULL"
-        " THEN 'MESSAGE'::interaction_kind"
-        " WHEN channel = 'WEB' AND lead_id IS NOT NULL AND direction = 'INBOUND'"
-        " THEN 'FORM_SUBMISSION'::interaction_kind"
-        " ELSE 'NOTE'::interaction_kind END"
+        "UPDATE interaction SET kind = 'MESSAGE'"
+        " WHERE channel IN ('WECHAT_WORK', 'DINGTALK') AND external_message_id IS NOT NULL"
+    )
+    op.execute(
+        "UPDATE interaction SET kind = 'FORM_SUBMISSION'"
+        " WHERE channel = 'WEB' AND lead_id IS NOT NULL AND direction = 'INBOUND'"
     )
 
 
