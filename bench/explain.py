@@ -61,17 +61,20 @@ def compiled_statements(data_dir: Path, workloads: list[Any]) -> dict[str, tuple
     return out
 
 
-async def measure(dsn: str, sql: str, args: tuple, runs: int) -> float:
-    conn = await asyncpg.connect(dsn, server_settings={"timezone": "UTC"})
+async def measure(dsn: str, statements: list[tuple[str, tuple]], runs: int) -> list[float]:
+    """Median milliseconds of each statement, run in turns so the machine's noise hits all."""
+    conn = await asyncpg.connect(
+        dsn, server_settings={"timezone": "UTC", "plan_cache_mode": "force_custom_plan"}
+    )
     try:
-        for _ in range(3):
-            await conn.fetchval(sql, *args)
-        samples = []
-        for _ in range(runs):
-            started = time.perf_counter()
-            await conn.fetchval(sql, *args)
-            samples.append((time.perf_counter() - started) * 1000)
-        return statistics.median(samples)
+        samples: list[list[float]] = [[] for _ in statements]
+        for i in range(runs + 3):
+            for (sql, args), out in zip(statements, samples, strict=True):
+                started = time.perf_counter()
+                await conn.fetchval(sql, *args)
+                if i >= 3:
+                    out.append((time.perf_counter() - started) * 1000)
+        return [statistics.median(s) for s in samples]
     finally:
         await conn.close()
 
@@ -105,12 +108,13 @@ def main() -> None:
         if args.sql:
             print(sql, params)
         print(asyncio.run(explain(dsn, sql, params)))
-        prism_ms = asyncio.run(measure(dsn, sql, params, args.runs))
         floor_sql, arguments = ROUTES[w.floor.path]
         floor_args = arguments(w.floor.body)
-        floor_ms = asyncio.run(measure(dsn, floor_sql, floor_args, args.runs))
+        prism_ms, floor_ms = asyncio.run(
+            measure(dsn, [(sql, params), (floor_sql, floor_args)], args.runs)
+        )
         print(
-            f"--- {w.key}: execution median of {args.runs}, one connection: Prism {prism_ms:.2f}"
+            f"--- {w.key}: execution median of {args.runs}, one connection, in turns: Prism {prism_ms:.2f}"
             f" ms, floor {floor_ms:.2f} ms ({prism_ms / floor_ms:.2f}×)\n"
         )
 
