@@ -12,7 +12,7 @@ from sqlalchemy import text
 from prism.errors import is_unavailable
 from schema.ids import encode_id
 from tests import factories as f
-from tests.api.test_limits import admin, app_with, ask
+from tests.api.limits_kit import admin, app_with, ask
 from tests.conftest import Api
 
 CUSTOMER = "query($id: ID!) { customer(id: $id) { name } }"
