@@ -24,6 +24,7 @@ from typing import Any
 import asyncpg
 
 from persistence.db import async_url
+from persistence.session import Database
 
 #: How its connections show in `pg_stat_activity`, apart from the engine's ("prism").
 APPLICATION_NAME = "prism-reads"
@@ -80,6 +81,14 @@ class ReadPool:
                     max_cacheable_statement_size=MAX_CACHED_STATEMENT_BYTES,
                 )
             return self._pool
+
+
+async def fetch_text_in(db: Database, sql: str, args: Sequence[Any]) -> str | None:
+    """A compiled statement on the request's own connection: inside a mutation's transaction,
+    so it reads what the mutation wrote."""
+    async with db.connection() as conn:
+        value = (await conn.exec_driver_sql(sql, tuple(args))).scalar_one()
+    return None if value is None else str(value)
 
 
 async def _no_reset(conn: asyncpg.Connection) -> None:

@@ -46,6 +46,10 @@ class ReadCompiler:
     def statement(self, roots: Iterable[rp.Root]) -> str:
         return f"SELECT {self._object((r.key, self._root(r)) for r in roots)}::text"
 
+    def object_statement(self, target: rp.Obj, pk: int) -> str:
+        """One object by its key, as JSON text (NULL when the viewer may not see it)."""
+        return f"SELECT {self._one(target, f'id = {self.params.add(pk)}')}::text"
+
     # --- helpers ----------------------------------------------------------------------------
 
     def _alias(self) -> str:

@@ -39,6 +39,7 @@ from prism.auth import authenticate
 from prism.errors import error, field_error, is_unavailable, request_error
 from prism.graphql_request import GraphQLParams, RequestProblem, read_params
 from prism.limits import Measure, QueryTooComplex, check, measure_operations
+from prism.payload_reads import PayloadReads
 from prism.ratelimit import Spend, rate_limiter
 from prism.schemas import RoleSlice
 from prism.settings import Settings
@@ -236,6 +237,9 @@ class GraphQLEndpoint:
             registry=self.state.schemas,
             clock=self.state.clock,
         )
+        # A mutation's payload objects are read by the read compiler (`prism.payload_reads`).
+        compiled = shared is not None and self.settings.compiled_reads != "off"
+        executor = PayloadReads if compiled else StrawberryGraphQLCoreExecutionContext
         try:
             outcome = execute(
                 call.slice_.schema,
@@ -243,7 +247,7 @@ class GraphQLEndpoint:
                 context_value=context,
                 variable_values=call.params.variables,
                 operation_name=call.params.operation_name,
-                executor_class=StrawberryGraphQLCoreExecutionContext,
+                executor_class=executor,
                 hide_suggestions=True,
             )
             # `is_awaitable` narrows only its true branch; either way what remains is the result.

@@ -87,6 +87,20 @@ class ReadPlanner:
         self.raw_variables = dict(variables or {})
         self.variables: VariableValues | None = None
 
+    @classmethod
+    def at_field(cls, info: Any, access: Access) -> ReadPlanner:
+        """A planner for the field graphql-core is completing: its document's fragments and the
+        variables it coerced for the operation."""
+        planner = cls.__new__(cls)
+        planner.schema, planner.access = info.schema, access
+        planner.fragments, planner.raw_variables = dict(info.fragments), {}
+        planner.variables = info.variable_values
+        return planner
+
+    def object_of(self, type_name: str, nodes: list[FieldNode]) -> rp.Obj:
+        """The plan of one object of `type_name` as the field `nodes` select it."""
+        return self._obj(type_name, self._sets(nodes))
+
     def plan(self, operation: OperationDefinitionNode) -> list[rp.Root]:
         if operation.operation is not OperationType.QUERY:
             raise Unsupported("only queries are compiled")
