@@ -56,6 +56,8 @@ def public_slice() -> RoleSlice:
 
 def is_public(params: GraphQLParams, max_tokens: int) -> bool:
     """Whether the request's operation is a mutation of `submitSurvey` only."""
+    if "mutation" not in params.query:
+        return False  # a query (a mutation is always spelled out): no parse on its way
     from prism.graphql_http import parse_document
 
     try:
