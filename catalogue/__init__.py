@@ -34,7 +34,20 @@ This package imports only the standard library and the domain's enumerations.
 from __future__ import annotations
 
 from catalogue import accounts, admin, engagement, nurture, sales, service
-from catalogue.model import Column, Computed, Entry, Filter, Match, Ordering, ToOne, catalogue_of
+from catalogue.model import (
+    Aggregate,
+    Column,
+    Computed,
+    Entry,
+    Feed,
+    Filter,
+    Match,
+    Ordering,
+    Source,
+    ToMany,
+    ToOne,
+    catalogue_of,
+)
 
 #: In the order the policy lists its objects (`authz.vocabulary.DOMAIN_TYPES`).
 CATALOGUE: dict[str, Entry] = catalogue_of(
@@ -65,11 +78,15 @@ CATALOGUE: dict[str, Entry] = catalogue_of(
 
 __all__ = [
     "CATALOGUE",
+    "Aggregate",
     "Column",
     "Computed",
     "Entry",
+    "Feed",
     "Filter",
     "Match",
     "Ordering",
+    "Source",
+    "ToMany",
     "ToOne",
 ]
