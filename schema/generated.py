@@ -1,9 +1,12 @@
 """GraphQL declarations generated from the catalogue (`catalogue.CATALOGUE`).
 
-* `entity_type("Customer")` decorates the class holding a type's relations and computed
-  fields: it adds one field per catalogue column (private columns as `strawberry.Private`),
-  then makes it a strawberry type with the catalogue's description and registers its builder
-  (`object_type(entry)` does the same for any entry, unregistered).
+* `entity_type("Customer")` decorates the class holding a type's computed fields: it adds
+  one field per catalogue column (private columns as `strawberry.Private`), per reference
+  (`to_one`) and per connection (`to_many`), then makes it a strawberry type with the
+  catalogue's description and registers its builder (`object_type(entry)` does the same for
+  any entry, unregistered). Fields come in this order: columns, references, the class's own
+  fields, connections, and last the class's fields the catalogue defines as a `Feed`
+  (`Customer.timeline`).
 * `<Type>Filter`, `<Type>Order` and `<Type>OrderField` are importable from this module
   (`from schema.generated import CustomerFilter`) for every entry with filters or shown
   orderings; `INPUTS` holds them by GraphQL name. To a type checker they are `Any`.
@@ -11,6 +14,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
@@ -24,10 +28,11 @@ from strawberry.types.field import StrawberryField
 
 import schema.enums  # noqa: F401  (registers the domain enumerations as GraphQL enums)
 import schema.lead_enums  # noqa: F401
-from catalogue import CATALOGUE, Column, Entry, Filter, Match, ToOne
+from catalogue import CATALOGUE, Column, Entry, Feed, Filter, Match, ToMany, ToOne
 from catalogue.model import JSON, camel
 from schema import lists
-from schema.connection import OrderDirection
+from schema.common_args import After, Before, First, Last
+from schema.connection import Connection, OrderDirection
 from schema.registry import entity
 
 T = TypeVar("T")
@@ -52,11 +57,12 @@ def entity_type(type_name: str) -> Callable[[type[T]], type[T]]:
 
 
 def object_type(entry: Entry) -> Callable[[type[T]], type[T]]:
-    """Make the class a strawberry object type: the entry's columns first, then the class's
-    own fields (relations, computed fields), as they are written."""
+    """Make the class a strawberry object type: the entry's columns and references, the
+    class's own fields as they are written, then the entry's connections and
+    the class's feeds (the order of the module's docstring)."""
 
     def make(cls: type[T]) -> type[T]:
-        own = dict(cls.__dict__.get("__annotations__", {}))
+        annotated = dict(cls.__dict__.get("__annotations__", {}))
         columns: dict[str, Any] = {}
         for column in entry.columns:
             if column.private:
@@ -66,15 +72,35 @@ def object_type(entry: Entry) -> Callable[[type[T]], type[T]]:
             setattr(cls, column.name, strawberry.field(description=column.description))
         for relation in entry.relations:
             columns[relation.column] = strawberry.Private[int | None]  # type: ignore[misc]
-        for relation in entry.relations:
-            field = _to_one(relation)
-            setattr(cls, relation.name, field)
-            # Annotated here, so it comes before the class's own fields, as in the entry.
-            columns[relation.name] = field.type_annotation.annotation  # type: ignore[union-attr]
-        cls.__annotations__ = {**columns, **own}
+        generated = [(r.name, _to_one(r)) for r in entry.relations]
+        for name, field in generated:
+            setattr(cls, name, field)
+            columns[name] = field.type_annotation.annotation  # type: ignore[union-attr]
+        # The class's own fields are annotated here, so the connections can follow them.
+        feeds = {c.name for c in entry.computed if isinstance(c.sql, Feed)}
+        own = {**annotated, **_own_fields(cls, annotated, lambda n: n not in feeds)}
+        connections: dict[str, Any] = {}
+        for many in entry.to_many:
+            field = _to_many(entry, many)
+            setattr(cls, many.name, field)
+            connections[many.name] = field.type_annotation.annotation  # type: ignore[union-attr]
+        last = _own_fields(cls, annotated, lambda n: n in feeds)
+        cls.__annotations__ = {**columns, **own, **connections, **last}
         return strawberry.type(cls, description=entry.description)
 
     return make
+
+
+def _own_fields(cls: type, annotated: dict[str, Any], chosen: Callable[[str], bool]) -> dict:
+    """The annotations of the class's own resolver fields that are `chosen`, in class order."""
+    return {
+        name: value.base_resolver.type_annotation
+        for name, value in cls.__dict__.items()
+        if isinstance(value, StrawberryField)
+        and value.base_resolver is not None
+        and name not in annotated
+        and chosen(name)
+    }
 
 
 def computed(type_name: str, name: str | None = None) -> Callable[[Callable[..., Any]], Any]:
@@ -103,6 +129,51 @@ def _to_one(relation: ToOne) -> StrawberryField:
     field = strawberry.field(resolver=resolve, description=relation.description)
     target = Annotated[relation.target, strawberry.lazy(__name__)]  # type: ignore[misc,name-defined]
     field.type_annotation = StrawberryAnnotation(target | None)
+    return field
+
+
+def _to_many(entry: Entry, relation: ToMany) -> StrawberryField:
+    """The connection field of a to-many relation: its arguments, in the relation's order,
+    are the page and the target's filter and ordering inputs (`ToMany.arguments`)."""
+    via = entry.join(relation)
+
+    async def resolve(root: Any, info: Info, **args: Any) -> Any:
+        return await lists.nested(
+            info, relation.target, root.db_id, args.get("filter"), args.get("order_by"),
+            args.get("first"), args.get("after"), args.get("last"), args.get("before"),
+            parent_column=via,
+        )  # fmt: skip
+
+    argument_types = {
+        "first": First,
+        "after": After,
+        "last": Last,
+        "before": Before,
+        "filter": INPUTS.get(f"{relation.target}Filter"),
+        "order_by": INPUTS.get(f"{relation.target}Order"),
+    }
+    parameters = [
+        inspect.Parameter("root", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+        inspect.Parameter("info", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Info),
+    ]
+    for name in relation.arguments:
+        kind = argument_types[name]
+        if kind is None:
+            raise LookupError(f"{entry.name}.{relation.name}: {relation.target} has no {name}")
+        annotation = kind if name in ("first", "after", "last", "before") else kind | None
+        parameters.append(
+            inspect.Parameter(
+                name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation
+            )
+        )
+    node = Annotated[relation.target, strawberry.lazy(__name__)]  # type: ignore[misc,name-defined]
+    resolve.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        parameters,
+        return_annotation=Connection[node],  # type: ignore[valid-type]
+    )
+    resolve.__name__ = relation.name
+    field = strawberry.field(resolver=resolve, description=relation.description)
+    field.type_annotation = StrawberryAnnotation(Connection[node])  # type: ignore[valid-type]
     return field
 
 

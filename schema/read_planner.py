@@ -229,6 +229,7 @@ class ReadPlanner:
                 continue
             target = get_named_type(type_.fields[name].type)
             column = snake(name)
+            entry = CATALOGUE[type_name]
             if is_leaf_type(target):
                 if column in COLUMN_FIELDS[type_name] and column in columns:
                     fields.append(rp.Column(key, column, _KINDS.get(target.name, rp.Kind.PLAIN)))
@@ -240,10 +241,12 @@ class ReadPlanner:
                 args = self._args(type_, nodes[0])
                 if (type_name, name) == ("Customer", "timeline"):
                     fields.append(self._timeline(key, target, args, self._sets(nodes)))
-                else:
-                    parent = f"{snake(type_name)}_id"
+                elif (many := entry.connection(column)) is not None:
+                    parent = entry.join(many)
                     fields.append(self._connection(key, target, parent, args, self._sets(nodes)))
-            elif (relation := CATALOGUE[type_name].to_one(column)) is not None:
+                else:
+                    raise Unsupported(f"{type_name}.{name}")
+            elif (relation := entry.to_one(column)) is not None:
                 target_obj = self._obj(relation.target, self._sets(nodes))
                 fields.append(rp.ToOne(key, relation.column, target_obj))
             elif (type_name, name) in JSON_LISTS:
