@@ -1,9 +1,7 @@
-"""Customer: the centre of the 360° view. Its columns, references and connections are the
-catalogue's (`catalogue.accounts.CUSTOMER`); its computed fields are here."""
+"""Customer: the centre of the 360° view. Its columns, references, connections and lifetime
+value are the catalogue's (`catalogue.accounts.CUSTOMER`); its merged timeline is typed here."""
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 from strawberry.types import Info
 
@@ -18,10 +16,6 @@ from schema.node import Node
 @entity_type("Customer")
 class Customer(Node):
     @computed("Customer")
-    async def lifetime_value(self, info: Info) -> Decimal:
-        return await timeline.lifetime_value(info, self.db_id)
-
-    @computed("Customer")
     async def timeline(
         self,
         info: Info,
@@ -30,6 +24,6 @@ class Customer(Node):
         last: Last = None,
         before: Before = None,
     ) -> Connection[TimelineItem]:
-        return await timeline.customer_timeline(
-            info, self.db_id, lists.page_args(first, after, last, before)
+        return await timeline.feed(
+            info, "Customer", "timeline", self.db_id, lists.page_args(first, after, last, before)
         )

@@ -1,12 +1,12 @@
 """GraphQL declarations generated from the catalogue (`catalogue.CATALOGUE`).
 
-* `entity_type("Customer")` decorates the class holding a type's computed fields: it adds
-  one field per catalogue column (private columns as `strawberry.Private`), per reference
-  (`to_one`) and per connection (`to_many`), then makes it a strawberry type with the
-  catalogue's description and registers its builder (`object_type(entry)` does the same for
-  any entry, unregistered). Fields come in this order: columns, references, the class's own
-  fields, connections, and last the class's fields the catalogue defines as a `Feed`
-  (`Customer.timeline`).
+* `entity_type("Customer")` decorates the class holding a type's resolver-computed fields:
+  it adds one field per catalogue column (private columns as `strawberry.Private`), per
+  reference (`to_one`), per connection (`to_many`) and per computed field SQL defines as an
+  `Aggregate`, then makes it a strawberry type with the catalogue's description and registers
+  its builder (`object_type(entry)` does the same for any entry, unregistered). Fields come in
+  this order: columns, references, aggregates, the class's own fields, connections, and last
+  the class's fields the catalogue defines as a `Feed` (`Customer.timeline`).
 * `<Type>Filter`, `<Type>Order` and `<Type>OrderField` are importable from this module
   (`from schema.generated import CustomerFilter`) for every entry with filters or shown
   orderings; `INPUTS` holds them by GraphQL name. To a type checker they are `Any`.
@@ -28,7 +28,7 @@ from strawberry.types.field import StrawberryField
 
 import schema.enums  # noqa: F401  (registers the domain enumerations as GraphQL enums)
 import schema.lead_enums  # noqa: F401
-from catalogue import CATALOGUE, Column, Entry, Feed, Filter, Match, ToMany, ToOne
+from catalogue import CATALOGUE, Aggregate, Column, Entry, Feed, Filter, Match, ToMany, ToOne
 from catalogue.model import JSON, camel
 from schema import lists
 from schema.common_args import After, Before, First, Last
@@ -57,8 +57,8 @@ def entity_type(type_name: str) -> Callable[[type[T]], type[T]]:
 
 
 def object_type(entry: Entry) -> Callable[[type[T]], type[T]]:
-    """Make the class a strawberry object type: the entry's columns and references, the
-    class's own fields as they are written, then the entry's connections and
+    """Make the class a strawberry object type: the entry's columns, references and
+    aggregates, the class's own fields as they are written, then the entry's connections and
     the class's feeds (the order of the module's docstring)."""
 
     def make(cls: type[T]) -> type[T]:
@@ -73,6 +73,11 @@ def object_type(entry: Entry) -> Callable[[type[T]], type[T]]:
         for relation in entry.relations:
             columns[relation.column] = strawberry.Private[int | None]  # type: ignore[misc]
         generated = [(r.name, _to_one(r)) for r in entry.relations]
+        generated += [
+            (c.name, _aggregate(entry, c.name, c.sql, c.description))
+            for c in entry.computed
+            if isinstance(c.sql, Aggregate)
+        ]
         for name, field in generated:
             setattr(cls, name, field)
             columns[name] = field.type_annotation.annotation  # type: ignore[union-attr]
@@ -174,6 +179,18 @@ def _to_many(entry: Entry, relation: ToMany) -> StrawberryField:
     resolve.__name__ = relation.name
     field = strawberry.field(resolver=resolve, description=relation.description)
     field.type_annotation = StrawberryAnnotation(Connection[node])  # type: ignore[valid-type]
+    return field
+
+
+def _aggregate(entry: Entry, name: str, sql: Aggregate, description: str) -> StrawberryField:
+    """The field of a value SQL computes over a to-many relation (`Customer.lifetimeValue`)."""
+    type_name = entry.name
+
+    async def resolve(root: Any, info: Info) -> Any:
+        return await lists.aggregate(info, type_name, name, root.db_id)
+
+    field = strawberry.field(resolver=resolve, description=description)
+    field.type_annotation = StrawberryAnnotation(type(sql.zero))
     return field
 
 
