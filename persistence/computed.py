@@ -4,7 +4,7 @@ both paths compute a field from the same definition."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -33,6 +33,17 @@ class AggregateSql:
     def conditions(self) -> list[ColumnElement[bool]]:
         return [self.table.c[column] == value for column, value in self.where]
 
+    def where_sql(self, parent_id: str, add: Callable[[Any], str]) -> list[str]:
+        """The conditions as SQL text: joined to the parent row's id `parent_id`, and the
+        `where` values, each written by `add` (`Params.add`)."""
+        table = self.table.name
+        where = [f"{table}.{column} = {add(value)}" for column, value in self.where]
+        return [f"{table}.{self.via} = {parent_id}", *where]
+
+    def value_sql(self, alias: str) -> str:
+        """The aggregate over the rows of `alias`, as SQL text."""
+        return f"sum({alias}.{self.column})" if self.function == "sum" else "count(*)"
+
 
 @dataclass(frozen=True)
 class FeedSource:
@@ -48,6 +59,10 @@ class FeedSql:
 
     sources: tuple[FeedSource, ...]
     keys: tuple[str, str, str]
+
+    def source_names(self) -> list[tuple[str, str, str, str]]:
+        """(type, table, time column, join column) of each source."""
+        return [(s.type_name, s.table.name, s.time, s.via) for s in self.sources]
 
 
 def _definition(type_name: str, name: str) -> Any:

@@ -169,11 +169,8 @@ class ReadCompiler:
     def _aggregate(self, field: rp.Aggregate, alias: str) -> str:
         """An aggregate over the row's children the viewer may see, as `loaders.aggregate`."""
         sql = computed.aggregate(field.type_name, field.name)
-        table = sql.table.name
-        where = [f"{table}.{column} = {self.params.add(value)}" for column, value in sql.where]
-        rows = self._rows(sql.type_name, [f"{table}.{sql.via} = {alias}.id", *where])
-        value = f"sum(o.{sql.column})" if sql.function == "sum" else "count(*)"
-        total = f"coalesce({value}, {self.params.add(sql.zero)})"
+        rows = self._rows(sql.type_name, sql.where_sql(f"{alias}.id", self.params.add))
+        total = f"coalesce({sql.value_sql('o')}, {self.params.add(sql.zero)})"
         shown = f"({total})::text" if field.kind is rp.Kind.DECIMAL else total
         return f"(SELECT {shown} FROM {rows} o)"
 
@@ -201,10 +198,8 @@ class ReadCompiler:
         return self._page_json(conn.parts, conn.args, page, count, node, keys, conn.kinds)
 
     def _timeline(self, feed: rp.Feed, parent: str) -> str:
-        """A feed (`Customer.timeline`) from its sources in the catalogue, as `loaders.feed`."""
-        defined = computed.feed(feed.type_name, feed.name).sources
-        sources = [(s.type_name, s.table.name, s.time, s.via) for s in defined]
-        sources = [s for s in sources if self.can_read(s[0])]
+        defined = computed.feed(feed.type_name, feed.name).source_names()
+        sources = [s for s in defined if self.can_read(s[0])]
         args = feed.args
         ascending = args.backward
         keys = ["_t", "_k", "_id"]
