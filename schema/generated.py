@@ -109,9 +109,11 @@ def _own_fields(cls: type, annotated: dict[str, Any], chosen: Callable[[str], bo
 
 
 def computed(type_name: str, name: str | None = None) -> Callable[[Callable[..., Any]], Any]:
-    """The field of a computed value the catalogue names for `type_name` (its SQL is in
-    persistence): the method's name finds the entry, and so the field's description. `name`
-    names it instead when the method cannot bear it (a private column of the row has it)."""
+    """The field of a computed value the catalogue names for `type_name`, computed by the
+    method (a feed's method reads its catalogue definition through `schema.timeline.feed`;
+    an aggregate needs no method at all): the method's name finds the entry, and so the
+    field's description. `name` names it instead when the method cannot bear it (a private
+    column of the row has it)."""
 
     def make(resolver: Callable[..., Any]) -> Any:
         named = name or resolver.__name__
