@@ -31,16 +31,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import token_for  # noqa: E402
-from bench.fault import (  # noqa: E402
-    RESULTS,
-    Answer,
-    Load,
-    customer_ids,
-    markers_in_database,
-    memory_kib,
-    private_cluster,
-    running_prism,
-)
+from bench.fault import RESULTS, markers_in_database  # noqa: E402
+from bench.fault_cluster import memory_kib, private_cluster, running_prism  # noqa: E402
+from bench.fault_load import Answer, Load, customer_ids  # noqa: E402
 
 
 @dataclass(frozen=True)

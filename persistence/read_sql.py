@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from authz.viewer import Viewer
@@ -24,6 +22,7 @@ from persistence.access import CompiledPolicy
 from persistence.listing import SPECS, Search
 from persistence.pagination import Direction, PageArgs, decode_cursor
 from persistence.scope_sql import Params, scoped_rows
+from persistence.sql_json import cursor, global_id, iso
 from persistence.timeline import KEY_KINDS
 
 #: json_build_object takes at most 100 arguments.
@@ -33,37 +32,6 @@ _SAFE_LITERAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 class TooWide(Exception):
     """An object with more fields than one json_build_object holds: served by resolvers."""
-
-
-def iso(expr: str) -> str:
-    """`datetime.isoformat()` of a UTC instant: microseconds only when there are some."""
-    # One to_char: '.000000' can only be the fraction (the text's one dot), dropped as Python does.
-    text = f"to_char(({expr} AT TIME ZONE 'UTC'), 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"
-    return f"(replace({text}, '.000000', '') || '+00:00')"
-
-
-def b64url(expr: str) -> str:
-    return f"rtrim(translate(encode(convert_to({expr}, 'UTF8'), 'base64'), E'+/\\n', '-_'), '=')"
-
-
-def global_id(type_name: str, pk: str) -> str:
-    return b64url(f"'{type_name}:' || {pk}")
-
-
-def _json_key(expr: str, kind: type) -> str:
-    """One cursor key as JSON text, as `pagination.encode_cursor` writes it."""
-    if kind is datetime:
-        return f"to_json({iso(expr)})::text"
-    if kind is int:
-        return f"({expr})::text"
-    if kind is Decimal:
-        return f"to_json(({expr})::text)::text"
-    return f"to_json(({expr})::text)::text"  # str, enums, dates
-
-
-def cursor(exprs: Sequence[str], kinds: Sequence[type]) -> str:
-    keys = " || ',' || ".join(_json_key(e, k) for e, k in zip(exprs, kinds, strict=True))
-    return b64url(f"'[' || {keys} || ']'")
 
 
 class ReadCompiler:
@@ -186,16 +154,18 @@ class ReadCompiler:
         # Decoded even when no page is fetched: a bad cursor is refused whatever is selected.
         _check_cursor(conn.args, conn.kinds)
 
-        def page() -> str:
+        def page(limit: int) -> str:
             after = self._after(table, keys, conn.kinds, conn.args, ascending)
             rows = self._rows(conn.type_name, [*conditions, *after])
-            return _numbered(rows, keys, ascending, conn.args.size)
+            return _ordered(rows, keys, ascending, limit)
 
         def count() -> str:
             return f"(SELECT count(*) FROM {self._rows(conn.type_name, conditions)} c)"
 
         node = lambda obj, alias: self._obj(obj, alias)  # noqa: E731 - read as a table
-        return self._page_json(conn.parts, conn.args, page, count, node, keys, conn.kinds)
+        return self._page_json(
+            conn.parts, conn.args, page, count, node, keys, conn.kinds, ascending
+        )
 
     def _timeline(self, feed: rp.Feed, parent: str) -> str:
         defined = computed.feed(feed.type_name, feed.name).source_names()
@@ -205,7 +175,7 @@ class ReadCompiler:
         keys = ["_t", "_k", "_id"]
         _check_cursor(args, KEY_KINDS)
 
-        def branch(name: str, table: str, time: str, via: str) -> str:
+        def branch(name: str, table: str, time: str, via: str, limit: int) -> str:
             where = [f"{table}.{via} = {parent}.id"]
             if args.cursor is not None:
                 columns = [f"{table}.{time}", f"'{name}'::text", f"{table}.id"]
@@ -213,15 +183,15 @@ class ReadCompiler:
             order = _order(["1", "2", "3"], ascending)
             return (
                 f"(SELECT {table}.{time} AS _t, '{name}'::text AS _k, {table}.id AS _id "
-                f"FROM {self._rows(name, where)} {table} ORDER BY {order} LIMIT {args.size + 1})"
+                f"FROM {self._rows(name, where)} {table} ORDER BY {order} LIMIT {limit})"
             )
 
-        def page() -> str:
+        def page(limit: int) -> str:
             if not sources:
                 empty = "SELECT NULL::timestamptz AS _t, NULL::text AS _k, NULL::bigint AS _id"
-                return f"(SELECT *, 1 AS _rn FROM ({empty}) e WHERE false)"
-            union = " UNION ALL ".join(branch(*s) for s in sources)
-            return _numbered(f"({union})", keys, ascending, args.size)
+                return f"(SELECT * FROM ({empty}) e WHERE false)"
+            union = " UNION ALL ".join(branch(*s, limit) for s in sources)
+            return _ordered(f"({union})", keys, ascending, limit)
 
         def count() -> str:
             parts = [
@@ -238,22 +208,34 @@ class ReadCompiler:
             ]
             return f"CASE {alias}._k {' '.join(whens)} END" if whens else "NULL"
 
-        return self._page_json(feed.parts, args, page, count, node, keys, KEY_KINDS)
+        return self._page_json(feed.parts, args, page, count, node, keys, KEY_KINDS, ascending)
 
     def _page_json(
         self,
         parts: Sequence[rp.Part],
         args: PageArgs,
-        page: Callable[[], str],
+        page: Callable[[int], str],
         count: Callable[[], str],
         node: Callable[[Any, str], str],
         keys: Sequence[str],
         kinds: Sequence[type],
+        ascending: bool,
     ) -> str:
-        """The connection object: aggregates over one fetched page, and `totalCount`."""
+        """The connection object: aggregates over one fetched page, and `totalCount`.
+
+        `page(limit)` is the rows in fetch order (`ascending` on `keys`). With `pageInfo` asked
+        for, one row more than the page is fetched and the rows are numbered: the extra one
+        says whether there is more, and the first and last kept rows make the cursors. Without
+        it, exactly the page is fetched and aggregated in the connection's order."""
         alias, grouped = self._alias(), self._alias()
-        order = f"ORDER BY {alias}._rn{' DESC' if args.backward else ''}"
-        kept = f"FILTER (WHERE {alias}._rn <= {args.size})"
+        paged = any(p.name == "pageInfo" for p in parts)
+        if paged:
+            order = f"ORDER BY {alias}._rn{' DESC' if args.backward else ''}"
+            kept = f" FILTER (WHERE {alias}._rn <= {args.size})"
+        else:
+            shown = ascending != args.backward  # the connection's order, whichever way fetched
+            order = "ORDER BY " + _order([f"{alias}.{k}" for k in keys], shown)
+            kept = ""
         row_cursor = cursor([f"{alias}.{k}" for k in keys], kinds)
         aggregates = ["count(*) AS n"]
         out: list[tuple[str, str]] = []
@@ -268,22 +250,26 @@ class ReadCompiler:
                     if part.name == "nodes"
                     else self._edge(part.value, alias, row_cursor, node)
                 )
-                aggregates.append(f"json_agg({item} {order}) {kept} AS p{i}")
+                aggregates.append(f"json_agg({item} {order}){kept} AS p{i}")
                 out.append((part.key, f"coalesce({grouped}.p{i}, '[]'::json)"))
             else:  # pageInfo
                 if any(p.name in ("startCursor", "endCursor") for p in part.value):
                     # The keys of the page's rows; only the first and last become cursors.
                     aggregates += [
-                        f"array_agg({alias}.{k} {order}) {kept} AS _c{j}"
-                        for j, k in enumerate(keys)
+                        f"array_agg({alias}.{k} {order}){kept} AS _c{j}" for j, k in enumerate(keys)
                     ]
                 info = [(p.key, self._page_info(p, args, grouped, kinds)) for p in part.value]
                 out.append((part.key, self._object(info)))
         body = self._object(out)
-        if len(aggregates) == 1 and not any(p.name == "pageInfo" for p in parts):
+        if len(aggregates) == 1 and not paged:
             return f"(SELECT {body})"  # only totalCount and __typename: no page to fetch
+        if paged:
+            rows = _numbered(page(args.size + 1), keys, ascending)
+        else:
+            aggregates.remove("count(*) AS n")  # no pageInfo: the page's size says nothing
+            rows = page(args.size)
         aggs = ", ".join(dict.fromkeys(aggregates))
-        return f"(SELECT {body} FROM (SELECT {aggs} FROM {page()} {alias}) {grouped})"
+        return f"(SELECT {body} FROM (SELECT {aggs} FROM {rows} {alias}) {grouped})"
 
     def _edge(
         self, parts: Sequence[rp.Part], alias: str, row_cursor: str, node: Callable[..., str]
@@ -383,11 +369,13 @@ def _order(exprs: Sequence[str], ascending: bool) -> str:
     return ", ".join(f"{e} {direction}" for e in exprs)
 
 
-def _numbered(rows: str, keys: Sequence[str], ascending: bool, size: int) -> str:
-    """`size + 1` rows in fetch order, numbered: the extra one only says there is more."""
-    inner_order = _order([f"r.{k}" for k in keys], ascending)
-    outer_order = _order([f"s.{k}" for k in keys], ascending)
-    return (
-        f"(SELECT s.*, row_number() OVER (ORDER BY {outer_order}) AS _rn FROM "
-        f"(SELECT r.* FROM {rows} r ORDER BY {inner_order} LIMIT {size + 1}) s)"
-    )
+def _ordered(rows: str, keys: Sequence[str], ascending: bool, limit: int) -> str:
+    """The first `limit` rows in fetch order."""
+    order = _order([f"r.{k}" for k in keys], ascending)
+    return f"(SELECT r.* FROM {rows} r ORDER BY {order} LIMIT {limit})"
+
+
+def _numbered(ordered: str, keys: Sequence[str], ascending: bool) -> str:
+    """Fetched rows numbered in fetch order: the one past the page only says there is more."""
+    order = _order([f"s.{k}" for k in keys], ascending)
+    return f"(SELECT s.*, row_number() OVER (ORDER BY {order}) AS _rn FROM {ordered} s)"

@@ -21,6 +21,7 @@ from domain.clock import Clock, SystemClock
 from persistence import policy_store
 from persistence.db import make_engine, ping
 from persistence.jobs import Worker
+from persistence.read_pool import ReadPool
 from prism import dashboard, graphiql, telemetry
 from prism.channels import Channels
 from prism.graphql_http import GraphQLEndpoint
@@ -36,6 +37,8 @@ class AppState:
     settings: Settings
     database_url: str
     engine: AsyncEngine
+    #: Where compiled reads run (`persistence.read_pool`); everything else uses `engine`.
+    reads: ReadPool
     verifier: TokenVerifier
     schemas: SchemaRegistry
     users: ViewerCache
@@ -85,13 +88,18 @@ def create_app(settings: Settings, database_url: str, clock: Clock | None = None
         settings=settings,
         database_url=database_url,
         engine=engine,
+        reads=ReadPool(
+            database_url,
+            size=settings.db_pool_size,
+            statement_timeout_ms=settings.statement_timeout_ms,
+        ),
         verifier=verifier_from_settings(settings),
         schemas=SchemaRegistry(),
         users=ViewerCache(lambda: bool(user_watcher) and user_watcher[0].listening),
         clock=clock or SystemClock(),
     )
     endpoint = GraphQLEndpoint(state)
-    telemetry.count_statements(engine)
+    telemetry.count_statements(engine, state.reads)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -123,6 +131,7 @@ def create_app(settings: Settings, database_url: str, clock: Clock | None = None
             await users.stop()
             await watcher.stop()
             await endpoint.aclose()
+            await state.reads.aclose()
             await engine.dispose()
 
     async def graphql(request: Request) -> Response:

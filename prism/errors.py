@@ -16,6 +16,11 @@ log = logging.getLogger("prism.errors")
 
 _SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
 _UNAVAILABLE = (OperationalError, InterfaceError, ConnectionError, OSError, TimeoutError)
+#: asyncpg's own errors for a connection that is gone or stuck in a state it cannot leave.
+_ASYNCPG_GONE = (
+    asyncpg.exceptions.ConnectionDoesNotExistError,
+    asyncpg.exceptions.InternalClientError,
+)
 # SQLSTATEs of a server that is gone or not there yet: class 08 (connection exception), 57P01
 # (terminated by an administrator), 57P02 (crash shutdown), 57P03 ("the database system is
 # shutting down" / "starting up"), 53300 ("too many clients already": every connection slot of
@@ -87,4 +92,9 @@ def is_unavailable(exc: BaseException) -> bool:
         # notice reached a pooled idle connection before the socket closed: the connection is dead.
         if isinstance(getattr(exc.orig, "__cause__", None), asyncpg.exceptions.InternalClientError):
             return True
+    # The same, met on asyncpg's own pool (`persistence.read_pool`): no SQLAlchemy wrapper.
+    if isinstance(exc, asyncpg.PostgresError):
+        return (getattr(exc, "sqlstate", None) or "").startswith(_UNAVAILABLE_SQLSTATES)
+    if isinstance(exc, _ASYNCPG_GONE):
+        return True
     return isinstance(exc, _UNAVAILABLE)

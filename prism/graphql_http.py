@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, cast
 
+import asyncpg
 from graphql import (
     DocumentNode,
     ExecutionResult,
@@ -20,7 +21,6 @@ from graphql import (
     parse,
 )
 from graphql.pyutils import is_awaitable
-from sqlalchemy.exc import ProgrammingError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -31,6 +31,7 @@ from persistence import idempotency
 from persistence.access import Access
 from persistence.errors import BadInput
 from persistence.loaders import Loaders
+from persistence.read_pool import ReadPool
 from persistence.read_sql import ReadCompiler, TooWide
 from persistence.session import Database
 from prism import plans, public, telemetry
@@ -155,7 +156,7 @@ class GraphQLEndpoint:
             payload, status = _unexpected(exc, request_id)
             if status == 503:
                 headers["retry-after"] = "1"
-        telemetry.observe_pool(self.state.engine)
+        telemetry.observe_pool(self.state.engine, self.state.reads)
         telemetry.finish(record, payload if isinstance(payload, dict) else {}, status)
         if isinstance(payload, CompiledResponse):
             headers["x-prism-read-path"] = "compiled"
@@ -200,7 +201,7 @@ class GraphQLEndpoint:
             return await self._mutate(request, call)
         if self.settings.compiled_reads != "off":
             strict = self.settings.compiled_reads == "strict"
-            compiled = await compiled_read(call, self.state.engine, strict=strict)
+            compiled = await compiled_read(call, self.state.reads, strict=strict)
             if compiled is not None:
                 record.path = "compiled"
                 return compiled
@@ -319,7 +320,7 @@ class CompiledResponse:
         self.body = f'{{"data":{data},"extensions":{tail}}}'.encode()
 
 
-async def compiled_read(call: _Call, engine: Any, *, strict: bool) -> CompiledResponse | None:
+async def compiled_read(call: _Call, reads: ReadPool, *, strict: bool) -> CompiledResponse | None:
     """Serve a query with one SQL statement, or None when the compiler does not cover it
     (or a client error in it needs the executor's precise answer): the resolvers serve it.
 
@@ -330,31 +331,16 @@ async def compiled_read(call: _Call, engine: Any, *, strict: bool) -> CompiledRe
     if statement is plans.NOT_COMPILED:
         return None
     sql, args = statement
-    async with _autocommit(engine).connect() as conn:
-        try:
-            data = (await conn.exec_driver_sql(sql, args)).scalar_one()
-        except ProgrammingError:
-            # A statement PostgreSQL refuses is the compiler's bug, never the client's: log it
-            # for us and let the resolvers answer the client.
-            log.error("compiled read refused [%s]: %s", call.request_id, sql, exc_info=True)
-            if strict:
-                raise
-            return None
+    try:
+        data = await reads.fetch_text(sql, args)
+    except asyncpg.exceptions.SyntaxOrAccessError:
+        # A statement PostgreSQL refuses is the compiler's bug, never the client's: log it
+        # for us and let the resolvers answer the client.
+        log.error("compiled read refused [%s]: %s", call.request_id, sql, exc_info=True)
+        if strict:
+            raise
+        return None
     return CompiledResponse(data, {"cost": call.cost})
-
-
-_AUTOCOMMIT: dict[int, tuple[Any, Any]] = {}
-
-
-def _autocommit(engine: Any) -> Any:
-    """The engine's AUTOCOMMIT variant, made once: building it costs more than the read."""
-    found = _AUTOCOMMIT.get(id(engine))
-    if found is None or found[0] is not engine:
-        found = _AUTOCOMMIT[id(engine)] = (
-            engine,
-            engine.execution_options(isolation_level="AUTOCOMMIT"),
-        )
-    return found[1]
 
 
 def _compile(call: _Call) -> tuple[str, tuple[Any, ...]]:

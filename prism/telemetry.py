@@ -15,7 +15,7 @@ import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -30,6 +30,9 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from prism.pids import running
+
+if TYPE_CHECKING:
+    from persistence.read_pool import ReadPool
 
 log = logging.getLogger("prism.request")
 
@@ -114,7 +117,7 @@ def begin(request_id: str) -> RequestRecord:
     return record
 
 
-def count_statements(engine: AsyncEngine) -> None:
+def count_statements(engine: AsyncEngine, reads: ReadPool | None = None) -> None:
     """Count each statement against the request that sent it (loaders' tasks included: they
     inherit the request's context, and SQLAlchemy's greenlets inherit the task's)."""
 
@@ -124,6 +127,8 @@ def count_statements(engine: AsyncEngine) -> None:
             record.statements += 1
 
     event.listen(engine.sync_engine, "before_cursor_execute", counted)
+    if reads is not None:
+        reads.observers.append(counted)
 
 
 def _operation_label(name: str | None) -> str:
@@ -215,9 +220,10 @@ def observe_job(job: Any, lag_seconds: float, outcome: str) -> None:
     JOBS.labels(job.kind, outcome).inc()
 
 
-def observe_pool(engine: AsyncEngine) -> None:
+def observe_pool(engine: AsyncEngine, reads: ReadPool | None = None) -> None:
+    """The engine's connections in use, with those of the compiled reads' pool."""
     pool: Any = engine.pool
-    POOL_IN_USE.set(pool.checkedout())
+    POOL_IN_USE.set(pool.checkedout() + (reads.in_use() if reads is not None else 0))
     # AsyncAdaptedQueuePool keeps its waiters on an asyncio.Queue; no public counter exists.
     queue = getattr(getattr(pool, "_pool", None), "_queue", None)
     POOL_WAITING.set(len(getattr(queue, "_getters", ()) or ()))

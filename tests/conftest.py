@@ -185,13 +185,17 @@ async def app_and_engine(
     state = app.state.prism
     await load_policy(state)
     yield app, state.engine
+    await state.reads.aclose()
     await state.engine.dispose()
 
 
 @pytest.fixture(scope="session")
 def statement_counter(app_and_engine: tuple[object, AsyncEngine]) -> StatementCounter:
+    """Both ways the app reaches the database: the engine, and the compiled reads' pool."""
     counter = StatementCounter()
-    event.listen(app_and_engine[1].sync_engine, "before_cursor_execute", counter)
+    app, engine = app_and_engine
+    event.listen(engine.sync_engine, "before_cursor_execute", counter)
+    app.state.prism.reads.observers.append(counter)  # type: ignore[attr-defined]
     return counter
 
 

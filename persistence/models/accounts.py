@@ -270,7 +270,11 @@ class Opportunity(Base):
         Index(None, "customer_id", "updated_at", "id"),
         Index(None, "updated_at", "id"),
         Index(None, "amount", "id"),
-        Index(None, "customer_id", "stage"),
+        # A customer's deals by stage (open deals, won ones for the lifetime value) with what
+        # every role's row scope tests and what `lifetimeValue` sums: counted from the index.
+        Index(
+            None, "customer_id", "stage", postgresql_include=["owner_id", "partner_id", "amount"]
+        ),
     )
 
 

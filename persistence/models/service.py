@@ -119,6 +119,14 @@ class Ticket(Base):
         Index(None, "assignee_id", "updated_at", "id"),
         Index(None, "updated_at", "id"),
         Index(None, "created_at", "id"),
+        # A technician's slice of customers, assets and contacts is "named on a ticket assigned
+        # to me": one index-only probe per row instead of reading each of its tickets.
+        Index(None, "customer_id", "assignee_id"),
+        Index(None, "asset_id", "assignee_id"),
+        Index(None, "contact_id", "assignee_id"),
+        # An assignee's open tickets touched since a moment (a technician's day, an agent's
+        # queue): exactly those rows from the index, not 14k open tickets ANDed with theirs.
+        Index(None, "assignee_id", "status", "updated_at"),
     )
 
 

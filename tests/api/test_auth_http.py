@@ -46,6 +46,7 @@ async def oidc_client(
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://prism.test") as client:
         yield client
+    await app.state.prism.reads.aclose()
     await app.state.prism.engine.dispose()
 
 

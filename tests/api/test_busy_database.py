@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from schema.ids import encode_id
 from tests import factories as f
-from tests.api.test_limits import admin, app_with, ask
+from tests.api.limits_kit import admin, app_with, ask
 from tests.conftest import Api
 
 RENAME = """

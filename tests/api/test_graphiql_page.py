@@ -36,6 +36,7 @@ async def test_graphiql_page_loads_while_the_database_is_down(settings: Settings
         async with httpx.AsyncClient(transport=transport, base_url="http://prism.test") as client:
             page = await client.get("/graphql", headers={"accept": "text/html"})
     finally:
+        await app.state.prism.reads.aclose()
         await app.state.prism.engine.dispose()
     assert page.status_code == 200
     assert '"demoTokens": {}' in page.text

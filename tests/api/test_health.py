@@ -25,6 +25,7 @@ async def test_readyz_is_unavailable_when_the_database_is_away(api: Api) -> None
         async with httpx.AsyncClient(transport=transport, base_url="http://prism.test") as client:
             response = await client.get("/readyz")
     finally:
+        await app.state.prism.reads.aclose()
         await app.state.prism.engine.dispose()
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable"}

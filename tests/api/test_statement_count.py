@@ -154,6 +154,8 @@ async def test_a_read_request_costs_its_data_statement_and_nothing_else(
             "before_cursor_execute",
             lambda _c, _cur, statement, *_, into=sent[name]: into.append(statement),
         )
+    # Compiled reads run on their own pool (`persistence.read_pool`): counted with the engine's.
+    app.state.prism.reads.observers.append(sent["pool"].append)
     transport = httpx.ASGITransport(app=app)
     with patch.object(ratelimit, "SETTLE_SECONDS", 3600):
         async with (

@@ -83,6 +83,7 @@ async def test_rate_limit_refusals_are_counted_by_role(api: Api, database_url: s
             assert 429 in statuses
             after = await scrape(client)
     finally:
+        await app.state.prism.reads.aclose()
         await app.state.prism.engine.dispose()
     key = ("prism_rate_limit_refusals_total", frozenset({("role", "SALES_REP")}))
     assert after.get(key, 0) - before.get(key, 0) == statuses.count(429)

@@ -92,6 +92,7 @@ async def own_app(
         async with httpx.AsyncClient(transport=transport, base_url="http://prism.test") as client:
             yield client
     finally:
+        await app.state.prism.reads.aclose()
         await app.state.prism.engine.dispose()
 
 

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from schema.ids import decode_id
 from tests.conftest import Api, truncate_all
 from tests.slices.metrics_oracle import Ask, Oracle
-from tests.slices.metrics_world import ROLES, T0, World, insert_world, worlds
+from tests.slices.metrics_world import ROLES, T0, World, worlds
+from tests.slices.metrics_world_db import insert_world
 
 EXAMPLES = int(os.environ.get("PRISM_METRICS_EXAMPLES", "12"))
 

@@ -30,7 +30,8 @@ from hypothesis import strategies as st
 from schema.ids import decode_id, encode_id
 from tests.conftest import Api
 from tests.slices.oracle import Slice, field_present, visible
-from tests.slices.world import ROLES, TYPES, Ids, World, clear, insert_world, viewer_sub, worlds
+from tests.slices.world import ROLES, TYPES, World, worlds
+from tests.slices.world_db import Ids, clear, insert_world, viewer_sub
 
 # 30 worlds x 7 viewers take about a minute on a quiet 2-core machine; raise it for a deep run.
 EXAMPLES = int(os.environ.get("PRISM_NO_LEAK_EXAMPLES", "30"))

@@ -41,6 +41,7 @@ async def channels(
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://prism.test") as client:
         yield client
+    await app.state.prism.reads.aclose()
     await app.state.prism.engine.dispose()
 
 
