@@ -6,16 +6,20 @@ from decimal import Decimal
 
 from catalogue.model import (
     TIMES,
+    Aggregate,
     Column,
     Computed,
     Entry,
+    Feed,
     Ordering,
+    Source,
     any_of,
     equals,
     equals_ci,
     ref,
     search,
     stamps,
+    to_many,
     to_one,
     updated_since,
 )
@@ -23,6 +27,7 @@ from domain.enums import (
     CustomerStatus,
     CustomerTier,
     LifecycleStage,
+    OpportunityStage,
     PartnerKind,
     PartnerStatus,
     PartnerTier,
@@ -55,6 +60,24 @@ CUSTOMER = Entry(
         to_one("owner", "User", "The sales owner."),
         to_one("partner", "Partner", "The channel partner serving this customer."),
     ),
+    to_many=(
+        to_many("contacts", "Contact", "People at this customer.", filter=False),
+        to_many("opportunities", "Opportunity", "Deals with this customer."),
+        to_many("tickets", "Ticket", "Service requests of this customer."),
+        to_many("assets", "Asset", "Installed products at this customer's sites.", filter=False),
+        to_many(
+            "contracts", "Contract", "What this customer bought, with its terms.", filter=False
+        ),
+        to_many("interactions", "Interaction", "Touchpoints on every channel."),
+        to_many(
+            "survey_responses",
+            "SurveyResponse",
+            "CSAT and NPS answers of this customer.",
+            filter=False,
+            order_by=False,
+        ),
+        to_many("tasks", "Task", "Follow-ups about this customer.", filter=False, order_by=False),
+    ),
     ordering=Ordering((("NAME", "name"), *TIMES), ("UPDATED_AT", "DESC")),
     filter_description="Narrow a customer list; all given conditions must hold.",
     filters=(
@@ -70,11 +93,29 @@ CUSTOMER = Entry(
     ),
     search=("name",),
     computed=(
-        Computed("lifetime_value", "Sum of won opportunities (CLOSED_WON amounts) you can see."),
+        Computed(
+            "lifetime_value",
+            "Sum of won opportunities (CLOSED_WON amounts) you can see.",
+            Aggregate(
+                "opportunities",
+                "sum",
+                "amount",
+                where=(("stage", OpportunityStage.CLOSED_WON.value),),
+                zero=Decimal("0.00"),
+            ),
+        ),
         Computed(
             "timeline",
             "Everything that happened with this customer, newest first: interactions, "
             "ticket events, deal stage changes and service visits you may see.",
+            Feed(
+                (
+                    Source("Interaction", "occurred_at"),
+                    Source("TicketEvent", "occurred_at"),
+                    Source("OpportunityStageChange", "occurred_at"),
+                    Source("ServiceVisit", "scheduled_start"),
+                )
+            ),
         ),
     ),
 )

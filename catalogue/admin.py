@@ -15,6 +15,7 @@ from catalogue.model import (
     fk,
     search,
     stamps,
+    to_many,
     to_one,
 )
 from domain.enums import (
@@ -77,6 +78,14 @@ WEBHOOK_ENDPOINT = Entry(
         Column("active", bool, "Whether new events are delivered to it."),
         Column("created_at", datetime, "When it was created."),
         Column("updated_at", datetime, "When it last changed."),
+    ),
+    to_many=(
+        to_many(
+            "deliveries",
+            "WebhookDelivery",
+            "Its deliveries, newest first: the delivery log.",
+            order_by=False,
+        ),
     ),
     ordering=Ordering(TIMES, ("CREATED_AT", "DESC")),
     filter_description="Narrow a list of webhook endpoints.",

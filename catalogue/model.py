@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -11,9 +12,17 @@ from typing import Any
 JSON = "JSON"
 
 
+_UPPER = re.compile(r"(?<!^)(?=[A-Z])")
+
+
 def camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part.capitalize() for part in rest)
+
+
+def snake(name: str) -> str:
+    """`serviceVisits` -> `service_visits`, `WebhookEndpoint` -> `webhook_endpoint`."""
+    return _UPPER.sub("_", name).lower()
 
 
 @dataclass(frozen=True)
@@ -131,11 +140,83 @@ def to_one(name: str, target: str, description: str) -> ToOne:
 
 
 @dataclass(frozen=True)
+class ToMany:
+    """A connection of the `target` rows whose column `via` holds this row's id
+    (`Customer.contacts`: the contacts whose `customer_id` is the customer's).
+
+    Its arguments are the page (`first`, `after`, `last`, `before`), then the target's
+    `<Target>Filter` as `filter` if `filter`, then its `<Target>Order` as `orderBy` if
+    `order_by` (before the page if `order_first`). Each page holds only rows the viewer may see."""
+
+    name: str
+    target: str
+    description: str
+    via: str = ""  # defaults to `<this type's snake name>_id` (`Entry.join`)
+    filter: bool = True
+    order_by: bool = True
+    order_first: bool = False
+
+    @property
+    def arguments(self) -> tuple[str, ...]:
+        """The connection's arguments by Python name, in schema order."""
+        page = ("first", "after", "last", "before")
+        order = ("order_by",) if self.order_by else ()
+        if self.order_first:
+            return (*order, *page, *(("filter",) if self.filter else ()))
+        return (*page, *(("filter",) if self.filter else ()), *order)
+
+
+def to_many(
+    name: str, target: str, description: str, *, filter: bool = True, order_by: bool = True
+) -> ToMany:
+    return ToMany(name, target, description, filter=filter, order_by=order_by)
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """A value SQL computes over the rows of one of the type's to-many relations that the
+    viewer may see: `sum` of `column`, or `count` of rows, over those whose columns equal the
+    values of `where`; `zero` when there are none. Its type is `zero`'s (`Decimal("0.00")`)."""
+
+    relation: str  # the `ToMany` of the same entry whose rows it reads
+    function: str  # "sum" | "count"
+    column: str = ""  # the column `sum` adds up
+    where: tuple[tuple[str, str], ...] = ()  # (column, value): only rows with these values
+    zero: Any = 0
+
+    def __post_init__(self) -> None:
+        if self.function not in ("sum", "count") or (self.function == "sum") != bool(self.column):
+            raise ValueError(f"not an aggregate: {self.function}({self.column})")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One kind of row in a `Feed`: rows of `type` whose column `via` holds this row's id,
+    placed in the feed by their column `time`."""
+
+    type: str
+    time: str
+    via: str = ""  # defaults to `<this type's snake name>_id` (`Entry.join`)
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A connection merging the rows of several types under this row, newest first, each
+    source cut to the viewer's slice (`Customer.timeline`). Its rows are ordered, and its
+    cursors made, by `keys`: the time, the kind (the type's name), the id, in that order."""
+
+    sources: tuple[Source, ...]
+    keys: tuple[str, str, str] = ("occurred_at", "kind", "id")
+
+
+@dataclass(frozen=True)
 class Computed:
-    """A field whose value SQL or a resolver computes; named here, defined where it runs."""
+    """A field whose value is computed: by SQL from its `sql` definition (an `Aggregate` or
+    a `Feed`), or, with none, by the resolver method of the type's class that bears its name."""
 
     name: str
     description: str
+    sql: Aggregate | Feed | None = None
 
 
 @dataclass(frozen=True)
@@ -149,6 +230,7 @@ class Entry:
     columns: tuple[Column, ...]
     ordering: Ordering
     relations: tuple[ToOne, ...] = ()
+    to_many: tuple[ToMany, ...] = ()
     filters: tuple[Filter, ...] = ()
     filter_description: str = ""
     search: tuple[str, ...] = ()
@@ -166,6 +248,17 @@ class Entry:
 
     def to_one(self, name: str) -> ToOne | None:
         return next((r for r in self.relations if r.name == name), None)
+
+    def connection(self, name: str) -> ToMany | None:
+        """The to-many relation of that (Python) name."""
+        return next((r for r in self.to_many if r.name == name), None)
+
+    def computed_field(self, name: str) -> Computed | None:
+        return next((c for c in self.computed if c.name == name), None)
+
+    def join(self, relation: ToMany | Source) -> str:
+        """The column of the relation's rows that holds this row's id."""
+        return relation.via or f"{snake(self.name)}_id"
 
 
 def stamps(created: str = "When the record was created.") -> tuple[Column, ...]:

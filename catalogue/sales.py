@@ -12,6 +12,7 @@ from catalogue.model import (
     Computed,
     Entry,
     Ordering,
+    ToMany,
     any_of,
     equals_ci,
     ref,
@@ -94,6 +95,15 @@ LEAD = Entry(
         to_one("assignee", "User", "The user working this lead."),
         to_one("partner", "Partner", "The partner this lead was distributed to."),
         to_one("converted_customer", "Customer", "The customer this lead became, once converted."),
+    ),
+    to_many=(
+        ToMany(
+            "nurture_enrollments",
+            "NurtureEnrollment",
+            "The nurture sequences this lead is in, with step progress.",
+            filter=False,
+            order_first=True,
+        ),
     ),
     ordering=Ordering(
         (*TIMES[:2], ("COMPANY_NAME", "company_name"), ("SCORE", "score"), TIMES[2]),

@@ -15,6 +15,7 @@ from catalogue.model import (
     ref,
     search,
     stamps,
+    to_many,
     to_one,
     updated_since,
 )
@@ -55,6 +56,15 @@ TICKET = Entry(
         to_one("contact", "Contact", "The person who reported it."),
         to_one("asset", "Asset", "The product concerned."),
         to_one("assignee", "User", "Who works on it."),
+    ),
+    to_many=(
+        to_many(
+            "service_visits",
+            "ServiceVisit",
+            "On-site visits for this ticket, latest first.",
+            filter=False,
+            order_by=False,
+        ),
     ),
     ordering=Ordering((*TIMES[:2], ("NUMBER", "number"), TIMES[2]), ("CREATED_AT", "DESC")),
     filter_description="Narrow a ticket list.",

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
-from decimal import Decimal
 from typing import Any, TypeVar
 
 from aiodataloader import DataLoader
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row
 
-from persistence import models as m
-from persistence import reads, timeline
+from persistence import computed, reads, timeline
 from persistence.access import Access
 from persistence.listing import SPECS
 from persistence.pagination import Direction, Page, PageArgs
@@ -104,35 +102,33 @@ class Loaders:
 
         return self._get(("count", type_name, parent_column, freeze(filters)), batch, 0)
 
-    def timeline(self, args: PageArgs) -> DataLoader[int, Page]:
-        async def batch(customer_ids: Sequence[int]) -> Mapping[int, Page]:
+    def feed(self, type_name: str, name: str, args: PageArgs) -> DataLoader[int, Page]:
+        """One page of the feed `type_name.name` (`Customer.timeline`) per parent id."""
+        sql = computed.feed(type_name, name)
+
+        async def batch(parent_ids: Sequence[int]) -> Mapping[int, Page]:
             async with self.db.connection() as conn:
-                return await timeline.pages(conn, self.access, customer_ids, args)
+                return await timeline.pages(conn, self.access, sql, parent_ids, args)
 
-        return self._get(("timeline", args), batch)
+        return self._get(("feed", type_name, name, args), batch)
 
-    def lifetime_value(self) -> DataLoader[int, Decimal]:
-        """Sum of won deals per customer, over the opportunities the viewer may see."""
+    def feed_count(self, type_name: str, name: str) -> DataLoader[int, int]:
+        sql = computed.feed(type_name, name)
 
-        async def batch(customer_ids: Sequence[int]) -> Mapping[int, Decimal]:
-            o = m.Opportunity.__table__.c
-            stmt = (
-                select(o.customer_id, func.sum(o.amount))
-                .where(
-                    o.customer_id.in_(list(customer_ids)),
-                    o.stage == "CLOSED_WON",
-                    self.access.read("Opportunity").predicate,
-                )
-                .group_by(o.customer_id)
-            )
+        async def batch(parent_ids: Sequence[int]) -> Mapping[int, int]:
             async with self.db.connection() as conn:
-                return {cid: total for cid, total in (await conn.execute(stmt)).all()}
+                return await timeline.counts(conn, self.access, sql, parent_ids)
 
-        return self._get(("lifetime_value",), batch, Decimal("0.00"))
+        return self._get(("feed_count", type_name, name), batch, 0)
 
-    def timeline_count(self) -> DataLoader[int, int]:
-        async def batch(customer_ids: Sequence[int]) -> Mapping[int, int]:
+    def aggregate(self, type_name: str, name: str) -> DataLoader[int, Any]:
+        """The aggregate `type_name.name` (`Customer.lifetimeValue`) per parent id, over the
+        rows the viewer may see; its `zero` where there are none."""
+        sql = computed.aggregate(type_name, name)
+
+        async def batch(parent_ids: Sequence[int]) -> Mapping[int, Any]:
             async with self.db.connection() as conn:
-                return await timeline.counts(conn, self.access, customer_ids)
+                scope = self.access.read(sql.type_name)
+                return await computed.aggregates(conn, sql, scope, parent_ids)
 
-        return self._get(("timeline_count",), batch, 0)
+        return self._get(("aggregate", type_name, name), batch, sql.zero)

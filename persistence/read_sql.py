@@ -16,13 +16,14 @@ from typing import Any
 
 from authz.viewer import Viewer
 from catalogue import Match
+from persistence import computed
 from persistence import readplan as rp
 from persistence.access import CompiledPolicy
 from persistence.listing import SPECS, Search
 from persistence.pagination import Direction, PageArgs, decode_cursor
 from persistence.scope_sql import Params, scoped_rows
 from persistence.sql_json import cursor, global_id, iso
-from persistence.timeline import KEY_KINDS, SOURCES
+from persistence.timeline import KEY_KINDS
 
 #: json_build_object takes at most 100 arguments.
 MAX_PAIRS = 50
@@ -113,11 +114,11 @@ class ReadCompiler:
             return self._one(field.target, f"id = {alias}.{field.fk}")
         if isinstance(field, rp.Connection):
             return self._connection(field, alias)
-        if isinstance(field, rp.Timeline):
+        if isinstance(field, rp.Feed):
             return self._timeline(field, alias)
         if isinstance(field, rp.JsonList):
             return self._json_list(field, alias)
-        return self._lifetime_value(alias)
+        return self._aggregate(field, alias)
 
     def _json_list(self, field: rp.JsonList, alias: str) -> str:
         """Each element of a JSON array column as an object of the asked fields, in order."""
@@ -137,12 +138,13 @@ class ReadCompiler:
             f" FROM jsonb_array_elements({alias}.{field.column}) WITH ORDINALITY e)"
         )
 
-    def _lifetime_value(self, alias: str) -> str:
-        """Won deals of the customer that the viewer may see, as `loaders.lifetime_value`."""
-        rows = self._rows(
-            "Opportunity", [f"opportunity.customer_id = {alias}.id", "stage = 'CLOSED_WON'"]
-        )
-        return f"(SELECT coalesce(sum(o.amount), 0.00)::text FROM {rows} o)"
+    def _aggregate(self, field: rp.Aggregate, alias: str) -> str:
+        """An aggregate over the row's children the viewer may see, as `loaders.aggregate`."""
+        sql = computed.aggregate(field.type_name, field.name)
+        rows = self._rows(sql.type_name, sql.where_sql(f"{alias}.id", self.params.add))
+        total = f"coalesce({sql.value_sql('o')}, {self.params.add(sql.zero)})"
+        shown = f"({total})::text" if field.kind is rp.Kind.DECIMAL else total
+        return f"(SELECT {shown} FROM {rows} o)"
 
     # --- connections ------------------------------------------------------------------------
 
@@ -169,15 +171,16 @@ class ReadCompiler:
             conn.parts, conn.args, page, count, node, keys, conn.kinds, ascending
         )
 
-    def _timeline(self, feed: rp.Timeline, parent: str) -> str:
-        sources = [(n, t.name, time) for n, t, time in SOURCES if self.can_read(n)]
+    def _timeline(self, feed: rp.Feed, parent: str) -> str:
+        defined = computed.feed(feed.type_name, feed.name).source_names()
+        sources = [s for s in defined if self.can_read(s[0])]
         args = feed.args
         ascending = args.backward
         keys = ["_t", "_k", "_id"]
         _check_cursor(args, KEY_KINDS)
 
-        def branch(name: str, table: str, time: str, limit: int) -> str:
-            where = [f"{table}.customer_id = {parent}.id"]
+        def branch(name: str, table: str, time: str, via: str, limit: int) -> str:
+            where = [f"{table}.{via} = {parent}.id"]
             if args.cursor is not None:
                 columns = [f"{table}.{time}", f"'{name}'::text", f"{table}.id"]
                 where.append(self._after_exprs(columns, KEY_KINDS, args, ascending))
@@ -196,8 +199,8 @@ class ReadCompiler:
 
         def count() -> str:
             parts = [
-                f"(SELECT count(*) FROM {self._rows(n, [f'{t}.customer_id = {parent}.id'])} c)"
-                for n, t, _ in sources
+                f"(SELECT count(*) FROM {self._rows(n, [f'{t}.{via} = {parent}.id'])} c)"
+                for n, t, _, via in sources
             ]
             return "(" + (" + ".join(parts) or "0") + ")"
 

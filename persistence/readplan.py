@@ -88,17 +88,26 @@ class Connection:
 
 
 @dataclass(frozen=True)
-class Timeline:
-    """A customer's merged feed; its `nodes`/`node` parts hold each entry type's shape."""
+class Feed:
+    """The feed `type_name.name` under a row (`Customer.timeline`), as the catalogue defines it
+    (`persistence.computed.feed`); its `nodes`/`node` parts hold each entry type's shape."""
 
     key: str
+    type_name: str
+    name: str
     args: PageArgs
     parts: tuple[Part, ...]
 
 
 @dataclass(frozen=True)
-class LifetimeValue:
+class Aggregate:
+    """The aggregate `type_name.name` of a row (`Customer.lifetime_value`), as the catalogue
+    defines it (`persistence.computed.aggregate`), shown as a value of `kind`."""
+
     key: str
+    type_name: str
+    name: str
+    kind: Kind
 
 
 @dataclass(frozen=True)
@@ -122,7 +131,7 @@ class JsonList:
     fields: tuple[JsonItem, ...]
 
 
-Field = Column | GlobalId | Literal | ToOne | Connection | Timeline | LifetimeValue | JsonList
+Field = Column | GlobalId | Literal | ToOne | Connection | Feed | Aggregate | JsonList
 
 
 @dataclass(frozen=True)

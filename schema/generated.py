@@ -1,9 +1,12 @@
 """GraphQL declarations generated from the catalogue (`catalogue.CATALOGUE`).
 
-* `entity_type("Customer")` decorates the class holding a type's relations and computed
-  fields: it adds one field per catalogue column (private columns as `strawberry.Private`),
-  then makes it a strawberry type with the catalogue's description and registers its builder
-  (`object_type(entry)` does the same for any entry, unregistered).
+* `entity_type("Customer")` decorates the class holding a type's resolver-computed fields:
+  it adds one field per catalogue column (private columns as `strawberry.Private`), per
+  reference (`to_one`), per connection (`to_many`) and per computed field SQL defines as an
+  `Aggregate`, then makes it a strawberry type with the catalogue's description and registers
+  its builder (`object_type(entry)` does the same for any entry, unregistered). Fields come in
+  this order: columns, references, aggregates, the class's own fields, connections, and last
+  the class's fields the catalogue defines as a `Feed` (`Customer.timeline`).
 * `<Type>Filter`, `<Type>Order` and `<Type>OrderField` are importable from this module
   (`from schema.generated import CustomerFilter`) for every entry with filters or shown
   orderings; `INPUTS` holds them by GraphQL name. To a type checker they are `Any`.
@@ -11,6 +14,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
@@ -24,10 +28,11 @@ from strawberry.types.field import StrawberryField
 
 import schema.enums  # noqa: F401  (registers the domain enumerations as GraphQL enums)
 import schema.lead_enums  # noqa: F401
-from catalogue import CATALOGUE, Column, Entry, Filter, Match, ToOne
+from catalogue import CATALOGUE, Aggregate, Column, Entry, Feed, Filter, Match, ToMany, ToOne
 from catalogue.model import JSON, camel
 from schema import lists
-from schema.connection import OrderDirection
+from schema.common_args import After, Before, First, Last
+from schema.connection import Connection, OrderDirection
 from schema.registry import entity
 
 T = TypeVar("T")
@@ -52,11 +57,12 @@ def entity_type(type_name: str) -> Callable[[type[T]], type[T]]:
 
 
 def object_type(entry: Entry) -> Callable[[type[T]], type[T]]:
-    """Make the class a strawberry object type: the entry's columns first, then the class's
-    own fields (relations, computed fields), as they are written."""
+    """Make the class a strawberry object type: the entry's columns, references and
+    aggregates, the class's own fields as they are written, then the entry's connections and
+    the class's feeds (the order of the module's docstring)."""
 
     def make(cls: type[T]) -> type[T]:
-        own = dict(cls.__dict__.get("__annotations__", {}))
+        annotated = dict(cls.__dict__.get("__annotations__", {}))
         columns: dict[str, Any] = {}
         for column in entry.columns:
             if column.private:
@@ -66,21 +72,48 @@ def object_type(entry: Entry) -> Callable[[type[T]], type[T]]:
             setattr(cls, column.name, strawberry.field(description=column.description))
         for relation in entry.relations:
             columns[relation.column] = strawberry.Private[int | None]  # type: ignore[misc]
-        for relation in entry.relations:
-            field = _to_one(relation)
-            setattr(cls, relation.name, field)
-            # Annotated here, so it comes before the class's own fields, as in the entry.
-            columns[relation.name] = field.type_annotation.annotation  # type: ignore[union-attr]
-        cls.__annotations__ = {**columns, **own}
+        generated = [(r.name, _to_one(r)) for r in entry.relations]
+        generated += [
+            (c.name, _aggregate(entry, c.name, c.sql, c.description))
+            for c in entry.computed
+            if isinstance(c.sql, Aggregate)
+        ]
+        for name, field in generated:
+            setattr(cls, name, field)
+            columns[name] = field.type_annotation.annotation  # type: ignore[union-attr]
+        # The class's own fields are annotated here, so the connections can follow them.
+        feeds = {c.name for c in entry.computed if isinstance(c.sql, Feed)}
+        own = {**annotated, **_own_fields(cls, annotated, lambda n: n not in feeds)}
+        connections: dict[str, Any] = {}
+        for many in entry.to_many:
+            field = _to_many(entry, many)
+            setattr(cls, many.name, field)
+            connections[many.name] = field.type_annotation.annotation  # type: ignore[union-attr]
+        last = _own_fields(cls, annotated, lambda n: n in feeds)
+        cls.__annotations__ = {**columns, **own, **connections, **last}
         return strawberry.type(cls, description=entry.description)
 
     return make
 
 
+def _own_fields(cls: type, annotated: dict[str, Any], chosen: Callable[[str], bool]) -> dict:
+    """The annotations of the class's own resolver fields that are `chosen`, in class order."""
+    return {
+        name: value.base_resolver.type_annotation
+        for name, value in cls.__dict__.items()
+        if isinstance(value, StrawberryField)
+        and value.base_resolver is not None
+        and name not in annotated
+        and chosen(name)
+    }
+
+
 def computed(type_name: str, name: str | None = None) -> Callable[[Callable[..., Any]], Any]:
-    """The field of a computed value the catalogue names for `type_name` (its SQL is in
-    persistence): the method's name finds the entry, and so the field's description. `name`
-    names it instead when the method cannot bear it (a private column of the row has it)."""
+    """The field of a computed value the catalogue names for `type_name`, computed by the
+    method (a feed's method reads its catalogue definition through `schema.timeline.feed`;
+    an aggregate needs no method at all): the method's name finds the entry, and so the
+    field's description. `name` names it instead when the method cannot bear it (a private
+    column of the row has it)."""
 
     def make(resolver: Callable[..., Any]) -> Any:
         named = name or resolver.__name__
@@ -103,6 +136,63 @@ def _to_one(relation: ToOne) -> StrawberryField:
     field = strawberry.field(resolver=resolve, description=relation.description)
     target = Annotated[relation.target, strawberry.lazy(__name__)]  # type: ignore[misc,name-defined]
     field.type_annotation = StrawberryAnnotation(target | None)
+    return field
+
+
+def _to_many(entry: Entry, relation: ToMany) -> StrawberryField:
+    """The connection field of a to-many relation: its arguments, in the relation's order,
+    are the page and the target's filter and ordering inputs (`ToMany.arguments`)."""
+    via = entry.join(relation)
+
+    async def resolve(root: Any, info: Info, **args: Any) -> Any:
+        return await lists.nested(
+            info, relation.target, root.db_id, args.get("filter"), args.get("order_by"),
+            args.get("first"), args.get("after"), args.get("last"), args.get("before"),
+            parent_column=via,
+        )  # fmt: skip
+
+    argument_types = {
+        "first": First,
+        "after": After,
+        "last": Last,
+        "before": Before,
+        "filter": INPUTS.get(f"{relation.target}Filter"),
+        "order_by": INPUTS.get(f"{relation.target}Order"),
+    }
+    parameters = [
+        inspect.Parameter("root", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+        inspect.Parameter("info", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Info),
+    ]
+    for name in relation.arguments:
+        kind = argument_types[name]
+        if kind is None:
+            raise LookupError(f"{entry.name}.{relation.name}: {relation.target} has no {name}")
+        annotation = kind if name in ("first", "after", "last", "before") else kind | None
+        parameters.append(
+            inspect.Parameter(
+                name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation
+            )
+        )
+    node = Annotated[relation.target, strawberry.lazy(__name__)]  # type: ignore[misc,name-defined]
+    resolve.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        parameters,
+        return_annotation=Connection[node],  # type: ignore[valid-type]
+    )
+    resolve.__name__ = relation.name
+    field = strawberry.field(resolver=resolve, description=relation.description)
+    field.type_annotation = StrawberryAnnotation(Connection[node])  # type: ignore[valid-type]
+    return field
+
+
+def _aggregate(entry: Entry, name: str, sql: Aggregate, description: str) -> StrawberryField:
+    """The field of a value SQL computes over a to-many relation (`Customer.lifetimeValue`)."""
+    type_name = entry.name
+
+    async def resolve(root: Any, info: Info) -> Any:
+        return await lists.aggregate(info, type_name, name, root.db_id)
+
+    field = strawberry.field(resolver=resolve, description=description)
+    field.type_annotation = StrawberryAnnotation(type(sql.zero))
     return field
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from persistence.pagination import PageArgs
+from resolvers import computed
 from resolvers import lists as reads
 from schema.connection import Connection, Edge, PageInfo
 from schema.filters import filters_of
@@ -87,3 +88,8 @@ async def root(
     filters = role_filters(info, type_name, filter_input)
     listing = await reads.root_page(info, type_name, filters, order_of(order_by), args)
     return to_connection(type_name, listing)
+
+
+async def aggregate(info: Any, type_name: str, name: str, parent_id: int) -> Any:
+    """The value of the aggregate `type_name.name` (`Customer.lifetimeValue`) for one row."""
+    return await computed.aggregate(info, type_name, name, parent_id)

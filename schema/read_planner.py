@@ -29,7 +29,7 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 
-from catalogue import CATALOGUE
+from catalogue import CATALOGUE, Aggregate, Feed
 from persistence import readplan as rp
 from persistence.access import Access
 from persistence.listing import SPECS
@@ -243,21 +243,26 @@ class ReadPlanner:
                 continue
             target = get_named_type(type_.fields[name].type)
             column = snake(name)
+            entry = CATALOGUE[type_name]
+            sql = getattr(entry.computed_field(column), "sql", None)
             if is_leaf_type(target):
+                kind = _KINDS.get(target.name, rp.Kind.PLAIN)
                 if column in COLUMN_FIELDS[type_name] and column in columns:
-                    fields.append(rp.Column(key, column, _KINDS.get(target.name, rp.Kind.PLAIN)))
-                elif (type_name, name) == ("Customer", "lifetimeValue"):
-                    fields.append(rp.LifetimeValue(key))
+                    fields.append(rp.Column(key, column, kind))
+                elif isinstance(sql, Aggregate):
+                    fields.append(rp.Aggregate(key, type_name, column, kind))
                 else:
                     raise Unsupported(f"{type_name}.{name}")
             elif target.name.endswith("Connection"):
                 args = self._args(type_, nodes[0])
-                if (type_name, name) == ("Customer", "timeline"):
-                    fields.append(self._timeline(key, target, args, self._sets(nodes)))
-                else:
-                    parent = f"{snake(type_name)}_id"
+                if isinstance(sql, Feed):
+                    fields.append(self._feed(key, type_name, column, target, args, nodes))
+                elif (many := entry.connection(column)) is not None:
+                    parent = entry.join(many)
                     fields.append(self._connection(key, target, parent, args, self._sets(nodes)))
-            elif (relation := CATALOGUE[type_name].to_one(column)) is not None:
+                else:
+                    raise Unsupported(f"{type_name}.{name}")
+            elif (relation := entry.to_one(column)) is not None:
                 target_obj = self._obj(relation.target, self._sets(nodes))
                 fields.append(rp.ToOne(key, relation.column, target_obj))
             elif (type_name, name) in JSON_LISTS:
@@ -326,9 +331,15 @@ class ReadPlanner:
             parts=parts,
         )
 
-    def _timeline(
-        self, key: str, connection_type: Any, args: Mapping[str, Any], sets: list[SelectionSetNode]
-    ) -> rp.Timeline:
+    def _feed(
+        self,
+        key: str,
+        type_name: str,
+        name: str,
+        connection_type: Any,
+        args: Mapping[str, Any],
+        nodes: list[FieldNode],
+    ) -> rp.Feed:
         union = get_named_type(connection_type.fields["nodes"].type)
 
         def shapes(node_sets: list[SelectionSetNode]) -> dict[str, rp.Obj]:
@@ -337,8 +348,8 @@ class ReadPlanner:
                 for member in self.schema.get_possible_types(union)  # type: ignore[arg-type]
             }
 
-        parts = self._parts(connection_type, sets, shapes)
-        return rp.Timeline(key, self._page_args(args), parts)
+        parts = self._parts(connection_type, self._sets(nodes), shapes)
+        return rp.Feed(key, type_name, name, self._page_args(args), parts)
 
     def _parts(
         self, connection_type: Any, sets: list[SelectionSetNode], node_of: Any

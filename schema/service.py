@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import strawberry
-from strawberry.types import Info
-
-from schema import lists
-from schema.common_args import After, Before, First, Last
-from schema.connection import Connection
 from schema.generated import entity_type
 from schema.node import Node
 
@@ -24,27 +18,7 @@ class Contract(Node):
 
 @entity_type("Ticket")
 class Ticket(Node):
-    @strawberry.field(description="On-site visits for this ticket, latest first.")
-    async def service_visits(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[ServiceVisit]:
-        return await lists.nested(
-            info,
-            "ServiceVisit",
-            self.db_id,
-            None,
-            None,
-            first,
-            after,
-            last,
-            before,
-            parent_column="ticket_id",
-        )
+    """Its fields are all in the catalogue."""
 
 
 @entity_type("TicketEvent")

@@ -16,7 +16,6 @@ from schema.common_args import After, Before, First, Last
 from schema.connection import Connection
 from schema.errors import UserError
 from schema.generated import (
-    WebhookDeliveryFilter,
     WebhookEndpointFilter,
     WebhookEndpointOrder,
     entity_type,
@@ -33,28 +32,7 @@ class WebhookDelivery(Node):
 
 @entity_type("WebhookEndpoint")
 class WebhookEndpoint(Node):
-    @strawberry.field(description="Its deliveries, newest first: the delivery log.")
-    async def deliveries(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter: WebhookDeliveryFilter | None = None,
-    ) -> Connection[WebhookDelivery]:
-        return await lists.nested(
-            info,
-            "WebhookDelivery",
-            self.db_id,
-            filter,
-            None,
-            first,
-            after,
-            last,
-            before,
-            parent_column="webhook_endpoint_id",
-        )
+    """Its fields are all in the catalogue."""
 
 
 @strawberry.type
