@@ -39,6 +39,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain.clock import Clock
+from persistence.cancellation import cancelling
 from persistence.policy_store import PolicyWatcher
 
 log = logging.getLogger("prism.jobs")
@@ -214,6 +215,8 @@ class Worker:
             async with conn.begin_nested():
                 again = await handler(conn, job, self.clock)
         except Exception as error:  # noqa: BLE001 - any failure is retried, then logged
+            if cancelling():  # the worker is stopping, the job did not fail: roll back
+                raise asyncio.CancelledError from error
             again = None
             outcome = await self._failed(conn, job, error)
         else:
@@ -278,7 +281,7 @@ class Worker:
             self.wake()
 
         async def lane(wake: asyncio.Event, sweeps: bool) -> None:
-            while True:
+            while not cancelling():  # a cancellation swallowed by wait_for still stops it
                 wake.clear()
                 wait = self.poll_seconds
                 try:
@@ -287,16 +290,27 @@ class Worker:
                     while await self.run_one():
                         pass
                     wait = await self._until_next_due()
-                except Exception:  # noqa: BLE001 - the loop outlives a lost connection
+                except Exception as error:  # noqa: BLE001 - the loop outlives a lost connection
+                    if cancelling():  # not an outage: the worker is being stopped
+                        raise asyncio.CancelledError from error
                     log.exception("the job worker could not run due jobs; retrying")
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(wake.wait(), wait)
 
         listener = PolicyWatcher(database_url, heard, channel=CHANNEL)
         await listener.start()
+        lanes = [
+            asyncio.create_task(lane(w, n == 0), name=f"prism-worker-lane-{n}")
+            for n, w in enumerate(self._wakes)
+        ]
         try:
-            await asyncio.gather(*(lane(w, n == 0) for n, w in enumerate(self._wakes)))
+            await asyncio.gather(*lanes)
         finally:
+            # gather gives up as soon as one lane is cancelled: stop and wait for every lane,
+            # so none goes on taking jobs after the worker has stopped.
+            for task in lanes:
+                task.cancel()
+            await asyncio.wait(lanes)
             await listener.stop()
 
     async def _until_next_due(self) -> float:

@@ -25,6 +25,7 @@ from authz.policy import (
     default_lines,
 )
 from domain.enums import Role
+from persistence.cancellation import cancelling
 from persistence.models import CasbinRule
 
 CHANNEL = "prism_policy"
@@ -209,7 +210,9 @@ class PolicyWatcher:
             self._changed.clear()
             try:
                 await self._on_change()
-            except Exception:
+            except Exception as error:
+                if cancelling():  # being stopped, not a failed reload
+                    raise asyncio.CancelledError from error
                 log.exception("policy reload failed; keeping the previous policy")
 
     async def _close(self) -> None:

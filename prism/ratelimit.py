@@ -28,6 +28,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from persistence.cancellation import cancelling
 from persistence.db import make_engine
 from persistence.rate_limits import Charge, PostgresSpending
 from prism.settings import Settings
@@ -117,6 +118,8 @@ class RateLimiter:
         try:
             return await self.shared.add(charges)
         except Exception as exc:  # noqa: BLE001 - a limiter outage must not take the API down
+            if cancelling():  # the settler is being stopped: not an outage
+                raise asyncio.CancelledError from exc
             log.warning("rate limit store unavailable, limiting per process only: %r", exc)
             return None
 

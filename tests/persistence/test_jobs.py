@@ -303,3 +303,42 @@ async def test_slow_jobs_never_take_the_last_lane(fired: AsyncEngine, database_u
         with contextlib.suppress(asyncio.CancelledError):
             await loop
     assert sorted(await _fired(fired)) == ["s:0", "s:1", "s:2", "t:timer"]
+
+
+async def test_a_stopped_worker_leaves_no_lane_taking_jobs(
+    fired: AsyncEngine, database_url: str
+) -> None:
+    """Stopping a worker mid-job stops every lane, even when what reaches the lane is not the
+    CancelledError but the driver's complaint about the statement it cut short (a lane that
+    took that for an outage went on taking jobs after its app had stopped). The job is rolled
+    back, not counted as a failed attempt, and the next worker fires it once."""
+    started = asyncio.Event()
+
+    async def interrupted(conn: AsyncConnection, job: Job, clock: Clock) -> datetime | None:
+        await _record(conn, job, clock)
+        started.set()
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:
+            raise asyncpg.InterfaceError(
+                "cannot perform operation: another operation is in progress"
+            ) from None
+        return None
+
+    worker = Worker(fired, {"test.record": interrupted}, ManualClock(T0), lanes=2)
+    await _enqueue_many(fired, 1, T0)
+    loop = asyncio.create_task(worker.run_forever(database_url))
+    await asyncio.wait_for(started.wait(), 10)
+    loop.cancel()
+    await asyncio.wait([loop])
+    await asyncio.sleep(0.3)
+    lanes = [t for t in asyncio.all_tasks() if "run_forever.<locals>.lane" in repr(t.get_coro())]
+    for task in lanes:  # stopped here all the same, so a failure does not leak into other tests
+        task.cancel()
+    assert lanes == []
+    async with fired.connect() as conn:
+        row = (await conn.execute(text("SELECT attempts, done_at, failed_at FROM job"))).one()
+    assert tuple(row) == (0, None, None)
+    assert await _fired(fired) == []
+    assert await Worker(fired, {"test.record": _record}, ManualClock(T0)).run_due() == 1
+    assert await _fired(fired) == ["t:0000"]
