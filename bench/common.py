@@ -73,10 +73,11 @@ def spawn_server(
     *,
     ready_body: dict[str, object] | None = None,
     timeout: float = 90,
+    cwd: Path = ROOT,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Start a server process, wait until `ready_url` answers 200 (to a GET, or to a POST of
     `ready_body`), stop it on exit."""
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env)
     try:
         deadline = time.time() + timeout
         while time.time() < deadline:

@@ -34,6 +34,7 @@ def compiled_statements(data_dir: Path, workloads: list[Any]) -> dict[str, tuple
     from starlette.testclient import TestClient
 
     import prism.graphql_http as http
+    from persistence.scope_sql import bind_viewer
     from prism.app import create_app
     from prism.settings import Settings
 
@@ -41,8 +42,8 @@ def compiled_statements(data_dir: Path, workloads: list[Any]) -> dict[str, tuple
     compile_ = http._compile
 
     def catching(call: Any) -> Any:
-        statement = compile_(call)
-        caught.append(statement)
+        statement = compile_(call)  # the role's statement: this viewer's values written in
+        caught.append((bind_viewer(statement[0], call.viewer), statement[1]))
         return statement
 
     http._compile = catching  # type: ignore[assignment]

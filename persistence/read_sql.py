@@ -35,7 +35,11 @@ class TooWide(Exception):
 
 
 class ReadCompiler:
-    """Compiles the roots of one operation for one viewer; `params` collects the values."""
+    """Compiles the roots of one operation for the viewer's role; `params` collects the values.
+
+    Only the viewer's role and whether they belong to a partner shape the text: the viewer's
+    own values (`readplan.ViewerValue`) are left as slots, which `scope_sql.bind_viewer` fills
+    per request, so one compiled statement serves every viewer of the role."""
 
     def __init__(
         self, policy: CompiledPolicy, viewer: Viewer, can_read: Callable[[str], bool]
@@ -78,7 +82,7 @@ class ReadCompiler:
         table = SPECS[type_name].table
         rows = scoped_rows(self.policy, self.viewer, type_name, table)
         more = " AND ".join(f"({c})" for c in conditions) or "true"
-        return f"({rows.render(self.params, self.viewer, more)})"
+        return f"({rows.render(self.params, None, more)})"
 
     # --- roots and objects ------------------------------------------------------------------
 

@@ -135,11 +135,26 @@ Field = Column | GlobalId | Literal | ToOne | Connection | Feed | Aggregate | Js
 
 
 @dataclass(frozen=True)
+class ViewerValue:
+    """A value of the signed-in viewer's (`user_id`, `partner_id`), left open in a compiled
+    statement and bound per request (`persistence.scope_sql.bind_viewer`): one statement
+    serves every viewer of a role."""
+
+    attribute: str
+
+
+#: The viewer's own user id (`viewer { user }`, the row scopes' "me").
+VIEWER_USER_ID = ViewerValue("user_id")
+#: The viewer's partner (a partner user's row scopes).
+VIEWER_PARTNER_ID = ViewerValue("partner_id")
+
+
+@dataclass(frozen=True)
 class RootOne:
     """`customer(id:)`, `node(id:)`, `viewer { user }`: one row by primary key, or null."""
 
     key: str
-    pk: int
+    pk: int | ViewerValue
     target: Obj
 
 

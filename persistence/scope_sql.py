@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import asyncpg
 
 from authz.viewer import Viewer
 from persistence.access import Access, CompiledPolicy
+from persistence.readplan import ViewerValue
 from persistence.sql_literals import literal
 
 _DIALECT = asyncpg.dialect()
@@ -27,13 +28,16 @@ _CACHE_LIMIT = 4096
 
 class Params:
     """The positional parameters of one statement; `add` returns the text to write: the value
-    itself when it is literal-safe (`persistence.sql_literals`), else its placeholder."""
+    itself when it is literal-safe (`persistence.sql_literals`), else its placeholder, and for
+    a value of the viewer's (`ViewerValue`) a slot that `bind_viewer` fills per request."""
 
     def __init__(self, *, inline: bool = True) -> None:
         self.values: list[Any] = []
         self.inline = inline
 
     def add(self, value: Any) -> str:
+        if isinstance(value, ViewerValue):
+            return _slot(value)
         if self.inline:
             text = literal(value)
             if text is not None:
@@ -51,16 +55,42 @@ class SqlFragment:
     constants: Mapping[str, Any]
     table: str = ""
 
-    def render(self, params: Params, viewer: Viewer, more: str = "true") -> str:
-        """The text with the viewer's values added to `params`, and `more` conditions."""
+    def render(self, params: Params, viewer: Viewer | None, more: str = "true") -> str:
+        """The text with the viewer's values added to `params`, and `more` conditions. With
+        no viewer, the viewer's values are left as slots for `bind_viewer`: the text then
+        serves every viewer of the role."""
         placeholders = [params.add(self._value(name, viewer)) for name in self.names]
         text = _PLACEHOLDER.sub(lambda m: placeholders[int(m.group(1)) - 1], self.text)
         # Named as the table, so `more` (and PostgreSQL, which flattens this) reads it as one.
         return f"SELECT * FROM ({text}) AS {self.table} WHERE {more}"
 
-    def _value(self, name: str, viewer: Viewer) -> Any:
+    def _value(self, name: str, viewer: Viewer | None) -> Any:
         attribute = _VIEWER_PARAMS.get(name)
-        return getattr(viewer, attribute) if attribute else self.constants[name]
+        if attribute is None:
+            return self.constants[name]
+        return ViewerValue(attribute) if viewer is None else getattr(viewer, attribute)
+
+
+def _slot(value: ViewerValue) -> str:
+    # A comment: a slot left unbound by mistake breaks the statement instead of reading rows.
+    return f"/*viewer.{value.attribute}*/"
+
+
+_SLOTS = tuple((_slot(ViewerValue(a)), a) for a in _VIEWER_PARAMS.values())
+
+
+def bind_viewer(sql: str, viewer: Viewer) -> str:
+    """A statement compiled for the viewer's role, with this viewer's own values written in.
+
+    They go in as literals, not parameters, for the reason `persistence.sql_literals` gives:
+    PostgreSQL then keeps the plan made for this viewer's values (a partner with 2,000
+    customers and one with 20 want different plans), where a parameter would let it settle on
+    one generic plan for all."""
+    for slot, attribute in _SLOTS:
+        if slot in sql:
+            value = getattr(viewer, attribute)
+            sql = sql.replace(slot, "NULL" if value is None else literal(value) or "NULL")
+    return sql
 
 
 def compile_fragment(clause: ClauseElement, table: str = "") -> SqlFragment:

@@ -33,6 +33,7 @@ from persistence.errors import BadInput
 from persistence.loaders import Loaders
 from persistence.read_pool import ReadPool
 from persistence.read_sql import ReadCompiler, TooWide
+from persistence.scope_sql import bind_viewer
 from persistence.session import Database
 from prism import plans, public, telemetry
 from prism.auth import authenticate
@@ -328,13 +329,14 @@ async def compiled_read(call: _Call, reads: ReadPool, *, strict: bool) -> Compil
     """Serve a query with one SQL statement, or None when the compiler does not cover it
     (or a client error in it needs the executor's precise answer): the resolvers serve it.
 
-    The statement is compiled once per prepared operation (`prism.plans`) and kept."""
+    The statement is compiled once per prepared operation of the role (`prism.plans`) and
+    kept; each request writes its viewer's own values in (`bind_viewer`)."""
     statement = call.prepared.statement
     if statement is None:
         statement = call.prepared.statement = _compile(call)
     if statement is plans.NOT_COMPILED:
         return None
-    sql, args = statement
+    sql, args = bind_viewer(statement[0], call.viewer), statement[1]
     try:
         data = await reads.fetch_text(sql, args)
     except asyncpg.exceptions.SyntaxOrAccessError:

@@ -21,6 +21,7 @@ from persistence.errors import BadInput
 from persistence.listing import SPECS
 from persistence.read_pool import fetch_text_in
 from persistence.read_sql import ReadCompiler, TooWide
+from persistence.scope_sql import bind_viewer
 from resolvers.context import context_of
 from schema.read_planner import ReadPlanner, Unsupported
 
@@ -74,6 +75,8 @@ def _statement(
         nodes = [details.node for details in field_details_list]
         target = ReadPlanner.at_field(info, ctx.access).object_of(return_type.name, nodes)
         compiler = ReadCompiler(ctx.access.policy, ctx.viewer, ctx.access.can_read)
-        return compiler.object_statement(target, pk), compiler.params.values
+        return bind_viewer(
+            compiler.object_statement(target, pk), ctx.viewer
+        ), compiler.params.values
     except (Unsupported, TooWide, BadInput, GraphQLError):
         return None

@@ -1,15 +1,17 @@
 """Prepared operations, kept per role schema so a repeated request skips straight to its SQL.
 
 Clients send the same few operations over and over. The first time an operation comes (per
-role schema, viewer, document, operation name and variables) it is parsed, held to the limits,
+role schema, document, operation name and variables) it is parsed, held to the limits,
 validated against the role's schema and, for a query, planned and compiled into its one SQL
-statement; all of that is kept here. The next identical request reuses it: no parsing,
-validation, planning or compiling, only the rate limit (charged on every request, from the
-kept cost) and the statement itself.
+statement; all of that is kept here. The next identical request, from any viewer of the role,
+reuses it: no parsing, validation, planning or compiling, only the rate limit (charged on
+every request, from the kept cost), the viewer's own values written into the statement
+(`persistence.scope_sql.bind_viewer`) and the statement itself.
 
 The cache hangs off the `RoleSlice`, so a policy reload (new slices) starts empty, and a
-viewer whose role changed reads through their new role's slice. The viewer is part of the
-key because a compiled statement carries the viewer's values (its row scope, `viewer { user }`).
+viewer whose role changed reads through their new role's slice. Within a role only one thing
+about the viewer changes a statement's shape: whether they belong to a partner (a partner
+user's row scopes name their partner), so that is part of the key.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ class Prepared:
     statement: tuple[str, tuple[Any, ...]] | None = field(default=None)
 
 
-Key = tuple[Viewer, str, str | None, str]
+Key = tuple[bool, str, str | None, str]
 
 
 def key_of(viewer: Viewer, params: GraphQLParams) -> Key | None:
@@ -51,7 +53,7 @@ def key_of(viewer: Viewer, params: GraphQLParams) -> Key | None:
         variables = json.dumps(params.variables, sort_keys=True, separators=(",", ":"))
     except (TypeError, ValueError):
         return None
-    return (viewer, params.query, params.operation_name, variables)
+    return (viewer.partner_id is not None, params.query, params.operation_name, variables)
 
 
 class PlanCache:

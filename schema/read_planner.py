@@ -220,7 +220,7 @@ class ReadPlanner:
                     fields.append(rp.Literal(sub_key, self.access.viewer.role.value))
                 case "user":
                     target = self._obj("User", self._sets(sub_nodes))
-                    fields.append(rp.RootOne(sub_key, self.access.viewer.user_id, target))
+                    fields.append(rp.RootOne(sub_key, rp.VIEWER_USER_ID, target))
                 case other:
                     raise Unsupported(f"Viewer.{other}")
         return rp.RootObject(key, tuple(fields))

@@ -1,10 +1,10 @@
 """A repeated read goes straight to its kept SQL; nothing it skips weakens a check.
 
-`prism.plans` keeps, per role schema and viewer, each admitted operation down to its compiled
-statement. These tests hold it to that: a repeat is planned once and still answered (and
-charged) like the first; the same document from a role that may not ask it is refused; another
-viewer of the same role gets their own rows; literal-safe values go into the SQL text and
-anything else stays a parameter.
+`prism.plans` keeps, per role schema, each admitted operation down to its compiled statement.
+These tests hold it to that: a repeat is planned once and still answered (and charged) like
+the first; the same document from a role that may not ask it is refused; every viewer of a
+role is served by the one plan and gets their own rows; literal-safe values go into the SQL
+text and anything else stays a parameter.
 """
 
 from __future__ import annotations
@@ -74,17 +74,43 @@ async def test_a_document_kept_for_one_role_is_still_validated_for_another(api: 
     assert error["extensions"]["code"] == "BAD_USER_INPUT"  # CONTRACT §5: invalid document
 
 
-async def test_each_viewer_of_a_role_reads_their_own_rows(api: Api) -> None:
+async def test_each_viewer_of_a_role_reads_their_own_rows_from_one_plan(
+    api: Api, planned: list[int]
+) -> None:
+    """The statement is compiled once for the role; each request writes its viewer in."""
     reps = []
-    for n in range(2):
+    for n in range(3):
         rep = await f.user(api.engine, "SALES_REP", external_id=f"cache-rep-{n}")
         reps.append(encode_id("Customer", await f.customer(api.engine, owner_id=rep)))
     query = "{ customers(first: 10) { nodes { id } } viewer { user { externalId } } }"
-    for n, expected in enumerate(reps):
-        for _ in range(2):
-            data = (await api.post(query, sub=f"cache-rep-{n}")).json()["data"]
+    for _ in range(2):
+        for n, expected in enumerate(reps):
+            response = await api.post(query, sub=f"cache-rep-{n}")
+            assert response.headers["x-prism-read-path"] == "compiled"
+            data = response.json()["data"]
             assert [c["id"] for c in data["customers"]["nodes"]] == [expected]
             assert data["viewer"]["user"]["externalId"] == f"cache-rep-{n}"
+    assert len(planned) == 1
+
+
+async def test_each_partner_reads_its_own_customers_from_one_plan(
+    api: Api, planned: list[int]
+) -> None:
+    expected = {}
+    for n in range(2):
+        partner = await f.partner(api.engine)
+        await f.user(
+            api.engine, "PARTNER_USER", external_id=f"cache-dealer-{n}", partner_id=partner
+        )
+        customer = await f.customer(api.engine, partner_id=partner)
+        expected[f"cache-dealer-{n}"] = [{"id": encode_id("Customer", customer)}]
+    await f.customer(api.engine)  # nobody's partner: neither dealer sees it
+    query = "{ customers(first: 10) { nodes { id } } }"
+    for _ in range(2):
+        for sub, nodes in expected.items():
+            data = (await api.post(query, sub=sub)).json()["data"]
+            assert data["customers"]["nodes"] == nodes
+    assert len(planned) == 1
 
 
 async def test_free_text_stays_a_parameter(api: Api) -> None:

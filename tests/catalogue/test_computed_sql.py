@@ -21,6 +21,7 @@ from persistence import computed
 from persistence import readplan as rp
 from persistence.access import Access
 from persistence.read_sql import ReadCompiler
+from persistence.scope_sql import bind_viewer
 from prism.schemas import SchemaRegistry
 from tests import factories as f
 
@@ -53,7 +54,7 @@ async def both_paths(
         compiler = ReadCompiler(policy, viewer, access.can_read)
         field = rp.Aggregate("openTickets", "Customer", "open_tickets", rp.Kind.PLAIN)
         roots = [rp.RootOne(str(pk), pk, rp.Obj("Customer", (field,))) for pk in customers]
-        statement = compiler.statement(roots)
+        statement = bind_viewer(compiler.statement(roots), viewer)  # the role's, for this viewer
         params = tuple(compiler.params.values)
         compiled = json.loads((await conn.exec_driver_sql(statement, params)).scalar_one())
     return by_resolvers, compiled
